@@ -1,0 +1,30 @@
+"""Errors that the CLI turns into one-line messages and a non-zero exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class NetmarkerError(Exception):
+    """Base class: a problem the user can fix; the message is one line and says what to do."""
+
+
+class InputError(NetmarkerError):
+    """Bad input file: names the file, the line (1-based, when known) and the problem."""
+
+    def __init__(self, path: str | Path | None, problem: str, line: int | None = None) -> None:
+        self.path = None if path is None else str(path)
+        self.line = line
+        self.problem = problem
+        where = self.path or "<input>"
+        if line is not None:
+            where = f"{where}:{line}"
+        super().__init__(f"{where}: {problem}")
+
+
+class StoreError(NetmarkerError):
+    """The graph store cannot do what was asked (unknown network, unreachable server, ...)."""
+
+
+class NotFoundError(StoreError):
+    """A named thing (drug, network, pathway, model) is not in the store."""

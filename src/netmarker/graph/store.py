@@ -1,0 +1,186 @@
+"""The ``GraphStore`` protocol: what every store (embedded, Neo4j) offers, with the same answers.
+
+Tables cross the protocol as pandas DataFrames with fixed columns (see the ``*_COLUMNS``
+constants). Genes are keyed by HGNC symbol; drugs by their normalised (upper-case) name;
+pathways by their set name (e.g. ``REACTOME_APOPTOSIS``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol, runtime_checkable
+
+import pandas as pd
+
+from netmarker.errors import StoreError
+
+#: one row per unordered gene pair per network; ``gene_a < gene_b``; score NaN if unweighted
+EDGE_COLUMNS = ["gene_a", "gene_b", "score"]
+#: gene nodes; ``entrez`` is a string id or empty
+GENE_COLUMNS = ["symbol", "entrez"]
+#: drug nodes; ``synonyms`` is a ``|``-joined string of other names (upper case)
+DRUG_COLUMNS = ["drug", "synonyms"]
+#: drug -> target gene links; ``source`` names the table they came from
+TARGET_COLUMNS = ["drug", "gene", "source"]
+#: pathway nodes
+PATHWAY_COLUMNS = ["pathway", "source", "url"]
+#: pathway -> member gene links
+MEMBER_COLUMNS = ["pathway", "gene"]
+#: results of the query layer: drug-proximal pathways (one row per drug, pathway, network)
+PROXIMITY_COLUMNS = [
+    "drug", "pathway", "network", "distance", "z", "p", "n_random", "seed", "run",
+]
+#: results of the query layer: propagation (RWR) gene modules
+PROPAGATION_COLUMNS = ["drug", "gene", "network", "score", "rank", "run"]
+#: biomarker modules of trained predictors: (drug)-[:BIOMARKER]->(pathway or gene)
+BIOMARKER_COLUMNS = ["drug", "feature", "coefficient", "rank", "model_id"]
+#: provenance of every load
+DATASET_COLUMNS = [
+    "dataset_id", "kind", "name", "source_file", "checksum", "loaded_at", "counts", "options",
+]
+
+_NETWORK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+
+
+def validate_network_name(name: str) -> str:
+    """Network names are short identifiers: letters, digits, ``_``, ``.``, ``-``."""
+    if not _NETWORK_NAME.match(name):
+        raise StoreError(
+            f"invalid network name {name!r}: use 1-64 letters, digits, '_', '.' or '-'"
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Provenance of one load: which file, which bytes, which options, when."""
+
+    kind: str  # "network" | "targets" | "pathways"
+    name: str  # network name, or target/pathway source name
+    source_file: str
+    checksum: str  # sha256 of the file
+    options: dict[str, Any] = field(default_factory=dict)
+    loaded_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @property
+    def dataset_id(self) -> str:
+        """Same kind, name, bytes and options -> same id: reloading is recognised."""
+        key = json.dumps([self.kind, self.name, self.checksum, self.options], sort_keys=True)
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    def record(self, counts: dict[str, int]) -> dict[str, Any]:
+        row = asdict(self)
+        row["dataset_id"] = self.dataset_id
+        row["counts"] = json.dumps(counts, sort_keys=True)
+        row["options"] = json.dumps(self.options, sort_keys=True)
+        return {c: row[c] for c in DATASET_COLUMNS}
+
+
+@dataclass
+class LoadReport:
+    """What a load did: rows in the input, rows new to the store, and whether it was a no-op."""
+
+    dataset_id: str
+    kind: str
+    name: str
+    already_loaded: bool
+    counts: dict[str, int]
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A persistent graph of genes, interactions, drugs, targets, pathways and results."""
+
+    #: human-readable location, e.g. a directory or a bolt URI
+    location: str
+
+    # -- loads: atomic (all or nothing) and idempotent -------------------------------------
+    def load_network(self, name: str, edges: pd.DataFrame, genes: pd.DataFrame,
+                     dataset: Dataset) -> LoadReport:
+        """Merge edges (EDGE_COLUMNS) into network ``name``; on a repeated pair keep max score."""
+        ...
+
+    def load_targets(self, targets: pd.DataFrame, drugs: pd.DataFrame,
+                     dataset: Dataset) -> LoadReport:
+        """Merge drugs (DRUG_COLUMNS) and drug->gene links (TARGET_COLUMNS)."""
+        ...
+
+    def load_pathways(self, pathways: pd.DataFrame, members: pd.DataFrame,
+                      dataset: Dataset) -> LoadReport:
+        """Merge pathways (PATHWAY_COLUMNS) and memberships (MEMBER_COLUMNS)."""
+        ...
+
+    # -- reads -------------------------------------------------------------------------------
+    def networks(self) -> list[str]:
+        """Names of loaded networks, sorted."""
+        ...
+
+    def edges(self, network: str) -> pd.DataFrame:
+        """EDGE_COLUMNS of one network, sorted by (gene_a, gene_b); unknown name -> NotFoundError."""
+        ...
+
+    def genes(self) -> pd.DataFrame:
+        """GENE_COLUMNS, sorted by symbol."""
+        ...
+
+    def drugs(self) -> pd.DataFrame:
+        """DRUG_COLUMNS, sorted by drug."""
+        ...
+
+    def targets(self, drug: str | None = None) -> pd.DataFrame:
+        """TARGET_COLUMNS (all drugs, or one), sorted by (drug, gene, source)."""
+        ...
+
+    def pathways(self) -> pd.DataFrame:
+        """PATHWAY_COLUMNS, sorted by pathway."""
+        ...
+
+    def members(self, source: str | None = None) -> pd.DataFrame:
+        """MEMBER_COLUMNS (all pathways, or one source's), sorted by (pathway, gene)."""
+        ...
+
+    def datasets(self) -> pd.DataFrame:
+        """DATASET_COLUMNS, one row per distinct load, in load order."""
+        ...
+
+    def status(self) -> dict[str, Any]:
+        """Counts per network / source plus provenance, as plain JSON-able data."""
+        ...
+
+    # -- results of the query layer and of predictors -----------------------------------------
+    def write_proximity(self, results: pd.DataFrame) -> None:
+        """Replace the proximity rows of each (drug, network) present in ``results``."""
+        ...
+
+    def proximity(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
+        """PROXIMITY_COLUMNS, sorted by (drug, network, z, pathway)."""
+        ...
+
+    def write_propagation(self, results: pd.DataFrame) -> None:
+        """Replace the RWR module rows of each (drug, network) present in ``results``."""
+        ...
+
+    def propagation(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
+        """PROPAGATION_COLUMNS, sorted by (drug, network, rank)."""
+        ...
+
+    def write_biomarkers(self, results: pd.DataFrame) -> None:
+        """Replace the biomarker rows of each drug present in ``results`` (BIOMARKER_COLUMNS)."""
+        ...
+
+    def biomarkers(self, drug: str | None = None) -> pd.DataFrame:
+        """BIOMARKER_COLUMNS, sorted by (drug, rank)."""
+        ...
+
+    # -- housekeeping ----------------------------------------------------------------------
+    def clear(self) -> None:
+        """Remove everything."""
+        ...
+
+    def close(self) -> None:
+        """Release connections / handles."""
+        ...
