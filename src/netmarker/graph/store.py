@@ -32,7 +32,15 @@ PATHWAY_COLUMNS = ["pathway", "source", "url"]
 MEMBER_COLUMNS = ["pathway", "gene"]
 #: results of the query layer: drug-proximal pathways (one row per drug, pathway, network)
 PROXIMITY_COLUMNS = [
-    "drug", "pathway", "network", "distance", "z", "p", "n_random", "seed", "run",
+    "drug",
+    "pathway",
+    "network",
+    "distance",
+    "z",
+    "p",
+    "n_random",
+    "seed",
+    "run",
 ]
 #: results of the query layer: propagation (RWR) gene modules
 PROPAGATION_COLUMNS = ["drug", "gene", "network", "score", "rank", "run"]
@@ -40,7 +48,14 @@ PROPAGATION_COLUMNS = ["drug", "gene", "network", "score", "rank", "run"]
 BIOMARKER_COLUMNS = ["drug", "feature", "coefficient", "rank", "model_id"]
 #: provenance of every load
 DATASET_COLUMNS = [
-    "dataset_id", "kind", "name", "source_file", "checksum", "loaded_at", "counts", "options",
+    "dataset_id",
+    "kind",
+    "name",
+    "source_file",
+    "checksum",
+    "loaded_at",
+    "counts",
+    "options",
 ]
 
 _NETWORK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
@@ -99,18 +114,21 @@ class GraphStore(Protocol):
     location: str
 
     # -- loads: atomic (all or nothing) and idempotent -------------------------------------
-    def load_network(self, name: str, edges: pd.DataFrame, genes: pd.DataFrame,
-                     dataset: Dataset) -> LoadReport:
+    def load_network(
+        self, name: str, edges: pd.DataFrame, genes: pd.DataFrame, dataset: Dataset
+    ) -> LoadReport:
         """Merge edges (EDGE_COLUMNS) into network ``name``; on a repeated pair keep max score."""
         ...
 
-    def load_targets(self, targets: pd.DataFrame, drugs: pd.DataFrame,
-                     dataset: Dataset) -> LoadReport:
+    def load_targets(
+        self, targets: pd.DataFrame, drugs: pd.DataFrame, dataset: Dataset
+    ) -> LoadReport:
         """Merge drugs (DRUG_COLUMNS) and drug->gene links (TARGET_COLUMNS)."""
         ...
 
-    def load_pathways(self, pathways: pd.DataFrame, members: pd.DataFrame,
-                      dataset: Dataset) -> LoadReport:
+    def load_pathways(
+        self, pathways: pd.DataFrame, members: pd.DataFrame, dataset: Dataset
+    ) -> LoadReport:
         """Merge pathways (PATHWAY_COLUMNS) and memberships (MEMBER_COLUMNS)."""
         ...
 
@@ -120,7 +138,7 @@ class GraphStore(Protocol):
         ...
 
     def edges(self, network: str) -> pd.DataFrame:
-        """EDGE_COLUMNS of one network, sorted by (gene_a, gene_b); unknown name -> NotFoundError."""
+        """EDGE_COLUMNS of one network, sorted by (gene_a, gene_b); unknown -> NotFoundError."""
         ...
 
     def genes(self) -> pd.DataFrame:
@@ -184,3 +202,48 @@ class GraphStore(Protocol):
     def close(self) -> None:
         """Release connections / handles."""
         ...
+
+
+def summarize(store: GraphStore) -> dict[str, Any]:
+    """Counts per network / source and the provenance of every load, as JSON-able data."""
+    networks = {}
+    for name in store.networks():
+        e = store.edges(name)
+        networks[name] = {
+            "edges": len(e),
+            "genes": int(pd.unique(pd.concat([e["gene_a"], e["gene_b"]])).size),
+        }
+    t = store.targets()
+    targets = {
+        src: {"drugs": int(g["drug"].nunique()), "links": len(g), "genes": int(g["gene"].nunique())}
+        for src, g in t.groupby("source")
+    }
+    p, m = store.pathways(), store.members()
+    m = m.merge(p[["pathway", "source"]], on="pathway", how="left")
+    pathways = {
+        src: {
+            "pathways": int(g["pathway"].nunique()),
+            "memberships": len(g),
+            "genes": int(g["gene"].nunique()),
+        }
+        for src, g in m.groupby("source")
+    }
+    prox = store.proximity()
+    return {
+        "store": store.location,
+        "genes": len(store.genes()),
+        "drugs": len(store.drugs()),
+        "networks": networks,
+        "targets": targets,
+        "pathways": pathways,
+        "results": {
+            "proximity_rows": len(prox),
+            "drugs_with_proximity": int(prox["drug"].nunique()),
+            "propagation_rows": len(store.propagation()),
+            "biomarker_rows": len(store.biomarkers()),
+        },
+        "datasets": [
+            {**row, "counts": json.loads(row["counts"]), "options": json.loads(row["options"])}
+            for row in store.datasets().to_dict("records")
+        ],
+    }

@@ -1,0 +1,48 @@
+"""Graph stores: the ``GraphStore`` protocol, the embedded default and Neo4j."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from netmarker.graph.embedded import EmbeddedStore
+from netmarker.graph.store import GraphStore
+
+_NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+
+
+def default_store_path() -> Path:
+    """Where the embedded store lives unless ``--store`` or ``NETMARKER_STORE`` says otherwise."""
+    return Path(user_data_dir("netmarker", appauthor=False)) / "store"
+
+
+def open_store(
+    spec: str | None = None,
+    *,
+    neo4j_user: str | None = None,
+    neo4j_password: str | None = None,
+    database: str | None = None,
+) -> GraphStore:
+    """Open the store named by ``spec``: a directory (embedded), ``neo4j`` or a bolt/neo4j URI.
+
+    ``None`` means ``$NETMARKER_STORE``, else the embedded store in the user's data directory.
+    Neo4j credentials come from the arguments or ``NEO4J_URI``/``NEO4J_USER``/
+    ``NEO4J_PASSWORD``/``NEO4J_DATABASE``.
+    """
+    spec = spec or os.environ.get("NETMARKER_STORE") or str(default_store_path())
+    if spec == "neo4j" or spec.startswith(_NEO4J_SCHEMES):
+        from netmarker.graph.neo4j import Neo4jStore
+
+        overrides = {
+            "uri": None if spec == "neo4j" else spec,
+            "user": neo4j_user,
+            "password": neo4j_password,
+            "database": database,
+        }
+        return Neo4jStore.from_env(**{k: v for k, v in overrides.items() if v is not None})
+    return EmbeddedStore(spec)
+
+
+__all__ = ["EmbeddedStore", "GraphStore", "default_store_path", "open_store"]
