@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.console import Console
 
 from netmarker import __version__
+from netmarker.cli import context, db, load
+from netmarker.cli.context import StoreOptions
 from netmarker.errors import NetmarkerError
 
 app = typer.Typer(
@@ -16,10 +17,9 @@ app = typer.Typer(
     "pathways into a graph store, find drug-proximal modules, train predictors on preclinical "
     "models and apply them to patients.",
     no_args_is_help=True,
+    add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-err_console = Console(stderr=True)
 
 
 def _version(value: bool) -> None:
@@ -30,11 +30,41 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
+    store: str | None = typer.Option(
+        None,
+        "--store",
+        envvar="NETMARKER_STORE",
+        show_default=False,
+        help="Graph store: a directory for the embedded store (default: your user data dir), "
+        "'neo4j' for the server in NEO4J_URI, or a bolt:// / neo4j:// URI.",
+    ),
+    neo4j_uri: str | None = typer.Option(
+        None, "--neo4j-uri", envvar="NEO4J_URI", help="Neo4j URI (with --store neo4j)."
+    ),
+    neo4j_user: str | None = typer.Option(
+        None, "--neo4j-user", envvar="NEO4J_USER", help="Neo4j user name."
+    ),
+    neo4j_password: str | None = typer.Option(
+        None,
+        "--neo4j-password",
+        envvar="NEO4J_PASSWORD",
+        help="Neo4j password.",
+        show_default=False,
+    ),
+    database: str | None = typer.Option(
+        None, "--database", envvar="NEO4J_DATABASE", help="Neo4j database name."
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
     """netmarker: network-based biomarkers for anti-cancer drugs."""
+    ctx.obj = StoreOptions(store, neo4j_uri, neo4j_user, neo4j_password, database)
+
+
+app.add_typer(load.app, name="load")
+app.add_typer(db.app, name="db")
 
 
 def main() -> None:
@@ -42,12 +72,12 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except NetmarkerError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        context.err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        err_console.print("aborted")
+        context.err_console.print("aborted")
         sys.exit(1)
     except Exception as exc:  # click usage errors arrive here with standalone_mode=False
         import click

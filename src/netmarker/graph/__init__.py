@@ -21,6 +21,7 @@ def default_store_path() -> Path:
 def open_store(
     spec: str | None = None,
     *,
+    neo4j_uri: str | None = None,
     neo4j_user: str | None = None,
     neo4j_password: str | None = None,
     database: str | None = None,
@@ -36,7 +37,7 @@ def open_store(
         from netmarker.graph.neo4j import Neo4jStore
 
         overrides = {
-            "uri": None if spec == "neo4j" else spec,
+            "uri": neo4j_uri if spec == "neo4j" else spec,
             "user": neo4j_user,
             "password": neo4j_password,
             "database": database,

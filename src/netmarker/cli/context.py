@@ -1,0 +1,130 @@
+"""What every command shares: how to reach the graph store, and how to print results."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from netmarker.graph import GraphStore, open_store
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@dataclasses.dataclass
+class StoreOptions:
+    """Root options naming the store; the store is opened on first use."""
+
+    spec: str | None = None
+    neo4j_uri: str | None = None
+    neo4j_user: str | None = None
+    neo4j_password: str | None = None
+    database: str | None = None
+    _store: GraphStore | None = None
+
+    def open(self) -> GraphStore:
+        if self._store is None:
+            self._store = open_store(
+                self.spec,
+                neo4j_uri=self.neo4j_uri,
+                neo4j_user=self.neo4j_user,
+                neo4j_password=self.neo4j_password,
+                database=self.database,
+            )
+        return self._store
+
+
+def store_from(ctx: typer.Context) -> GraphStore:
+    """The store selected by the root options of this invocation."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, StoreOptions):
+        root.obj = StoreOptions()
+    return root.obj.open()
+
+
+def jsonable(value: Any) -> Any:
+    """Dataclasses, DataFrames and numpy scalars as plain JSON values (NaN -> null)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return jsonable(dataclasses.asdict(value))
+    if isinstance(value, pd.DataFrame):
+        return jsonable(value.to_dict("records"))
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(jsonable(value), indent=2, sort_keys=False) + "\n")
+
+
+def print_frame(
+    df: pd.DataFrame, fmt: str = "table", title: str | None = None, float_digits: int = 4
+) -> None:
+    """Print a DataFrame as a rich table, TSV or JSON records."""
+    if fmt == "tsv":
+        sys.stdout.write(df.to_csv(sep="\t", index=False, float_format=f"%.{float_digits}g"))
+        return
+    if fmt == "json":
+        print_json(df)
+        return
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for c in df.columns:
+        table.add_column(
+            str(c), justify="right" if pd.api.types.is_numeric_dtype(df[c]) else "left"
+        )
+    for row in df.itertuples(index=False):
+        table.add_row(*[_cell(v, float_digits) for v in row])
+    console.print(table)
+
+
+def _cell(value: Any, digits: int) -> str:
+    if isinstance(value, float):
+        return "" if math.isnan(value) else f"{value:.{digits}g}"
+    return str(value)
+
+
+def print_mapping(title: str, mapping: dict[str, Any]) -> None:
+    """A two-column key/value table."""
+    table = Table(title=title, show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value", justify="right")
+    for k, v in mapping.items():
+        table.add_row(str(k), _cell(v, 6) if isinstance(v, float) else str(v))
+    console.print(table)
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None = None) -> Iterator[Progress]:
+    """A progress bar on stderr (a spinner when ``total`` is unknown); task id 0."""
+    columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}")]
+    if total is not None:
+        columns += [BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+    columns.append(TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        progress.add_task(description, total=total)
+        yield progress

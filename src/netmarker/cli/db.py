@@ -1,0 +1,75 @@
+"""``netmarker db status|clear|init``: look after the graph store."""
+
+from __future__ import annotations
+
+import typer
+
+from netmarker.cli.context import console, print_frame, print_json, store_from
+from netmarker.graph.store import summarize
+
+app = typer.Typer(help="Inspect, initialise or clear the graph store.", no_args_is_help=True)
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print everything as JSON."),
+) -> None:
+    """Counts per network, target source and pathway collection, and every load's provenance."""
+    import pandas as pd
+
+    store = store_from(ctx)
+    info = summarize(store)
+    if as_json:
+        print_json(info)
+        return
+    console.print(
+        f"[bold]store[/] {info['store']}: {info['genes']:,} genes, {info['drugs']:,} drugs"
+    )
+    for key, title in [
+        ("networks", "networks"),
+        ("targets", "drug targets by source"),
+        ("pathways", "pathways by source"),
+    ]:
+        if info[key]:
+            frame = pd.DataFrame.from_dict(info[key], orient="index")
+            print_frame(frame.rename_axis("name").reset_index(), title=title)
+    res = info["results"]
+    console.print(
+        f"results: {res['proximity_rows']:,} proximity rows for "
+        f"{res['drugs_with_proximity']} drugs, {res['propagation_rows']:,} "
+        f"propagation rows, {res['biomarker_rows']:,} biomarker rows"
+    )
+    if info["datasets"]:
+        ds = pd.DataFrame(info["datasets"])
+        ds["checksum"] = ds["checksum"].str[:12]
+        ds["counts"] = ds["counts"].map(lambda c: ", ".join(f"{k}={v}" for k, v in c.items()))
+        print_frame(
+            ds[["kind", "name", "source_file", "checksum", "loaded_at", "counts"]],
+            title="provenance",
+        )
+
+
+@app.command("clear")
+def clear(
+    ctx: typer.Context,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Remove everything from the store."""
+    store = store_from(ctx)
+    if not yes:
+        typer.confirm(f"Remove everything in {store.location}?", abort=True)
+    store.clear()
+    console.print(f"cleared {store.location}")
+
+
+@app.command("init")
+def init(ctx: typer.Context) -> None:
+    """Create the schema (constraints, indexes) where the store needs one; safe to repeat."""
+    store = store_from(ctx)
+    init_schema = getattr(store, "init_schema", None)
+    if init_schema is None:
+        console.print(f"{store.location}: the embedded store needs no schema")
+        return
+    init_schema()
+    console.print(f"{store.location}: schema ready")
