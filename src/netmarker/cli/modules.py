@@ -1,0 +1,140 @@
+"""``netmarker modules compute|show``: drug-proximal gene modules (the query layer)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import typer
+
+from netmarker.cli.context import console, print_frame, print_json, progress_bar, store_from
+from netmarker.modules import (
+    DEFAULT_SEED,
+    DEFAULT_Z_CUTOFF,
+    compute_propagation,
+    compute_proximity,
+    resolve_drug,
+    resolve_network,
+)
+
+app = typer.Typer(
+    help="Find each drug's proximal gene modules in the network and store them as biomarkers.",
+    no_args_is_help=True,
+)
+
+
+class Method(StrEnum):
+    proximity = "proximity"
+    rwr = "rwr"
+
+
+class Format(StrEnum):
+    table = "table"
+    tsv = "tsv"
+    json = "json"
+
+
+@app.command("compute")
+def compute(
+    ctx: typer.Context,
+    drug: list[str] | None = typer.Option(None, "--drug", "-d", help="Drug name (repeatable)."),
+    all_drugs: bool = typer.Option(False, "--all", help="Every drug with targets."),
+    network: str | None = typer.Option(
+        None, "--network", "-n", help="Network name (default: the only one loaded)."
+    ),
+    method: Method = typer.Option(
+        Method.proximity,
+        "--method",
+        "-m",
+        help="proximity (pathways, z-scores) or rwr (gene module).",
+    ),
+    n_random: int = typer.Option(
+        1000, "--n-random", min=10, help="Degree-matched random draws per drug-pathway pair."
+    ),
+    min_bin_size: int = typer.Option(
+        100, "--min-bin-size", min=1, help="Minimum nodes per degree bin for the draws."
+    ),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the random draws."),
+    z_cutoff: float = typer.Option(
+        DEFAULT_Z_CUTOFF, "--z-cutoff", help="Pathways with z <= this are proximal (summary only)."
+    ),
+    pathway_source: str | None = typer.Option(
+        None, "--pathway-source", help="Use only pathways of this source."
+    ),
+    restart: float = typer.Option(
+        0.5, "--restart", min=0.01, max=0.99, help="RWR restart probability."
+    ),
+    top_k: int = typer.Option(100, "--top-k", min=1, help="RWR module size."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run record as JSON."),
+) -> None:
+    """Compute proximity (or RWR) modules for --drug NAME or --all and write them to the store."""
+    if bool(drug) == all_drugs:
+        raise typer.BadParameter("give --drug NAME (one or more) or --all")
+    store = store_from(ctx)
+    drugs = None if all_drugs else list(drug or [])
+    with progress_bar(f"{method.value} modules", total=None) as bar:
+
+        def tick(done: int, total: int) -> None:
+            bar.update(0, completed=done, total=total)
+
+        if method is Method.proximity:
+            run = compute_proximity(
+                store,
+                drugs=drugs,
+                network=network,
+                pathway_source=pathway_source,
+                n_random=n_random,
+                min_bin_size=min_bin_size,
+                seed=seed,
+                progress=tick,
+            )
+        else:
+            run = compute_propagation(
+                store, drugs=drugs, network=network, restart=restart, top_k=top_k, progress=tick
+            )
+    if as_json:
+        print_json(run)
+        return
+    console.print(
+        f"run [bold]{run.run}[/] ({run.method}) on network {run.network}: "
+        f"{len(run.drugs)} drugs, {run.n_rows:,} rows written to {store.location}"
+    )
+    if method is Method.proximity:
+        res = store.proximity(network=run.network)
+        res = res[res["run"] == run.run]
+        summary = (
+            res.assign(proximal=res["z"] <= z_cutoff)
+            .groupby("drug")
+            .agg(pathways=("pathway", "size"), proximal=("proximal", "sum"), best_z=("z", "min"))
+            .reset_index()
+        )
+        print_frame(summary, title=f"proximal pathways (z <= {z_cutoff})")
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    drug: str = typer.Option(..., "--drug", "-d", help="Drug name."),
+    network: str | None = typer.Option(None, "--network", "-n", help="Network name."),
+    method: Method = typer.Option(Method.proximity, "--method", "-m"),
+    z_cutoff: float | None = typer.Option(
+        DEFAULT_Z_CUTOFF, "--z-cutoff", help="Show pathways with z <= this."
+    ),
+    all_rows: bool = typer.Option(False, "--all-rows", help="Show every pathway."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f"),
+) -> None:
+    """Show a drug's stored modules (proximal pathways, or the RWR gene module)."""
+    store = store_from(ctx)
+    name = resolve_drug(store, drug)
+    net_name = resolve_network(store, network)
+    if method is Method.proximity:
+        rows = store.proximity(name, net_name)
+        if not all_rows and z_cutoff is not None:
+            rows = rows[rows["z"] <= z_cutoff]
+        title = f"{name}: pathways on {net_name}" + ("" if all_rows else f" (z <= {z_cutoff})")
+    else:
+        rows = store.propagation(name, net_name)
+        title = f"{name}: RWR module on {net_name}"
+    if rows.empty and fmt is Format.table:
+        console.print(f"{title}: nothing stored; run `netmarker modules compute --drug {name}`")
+        return
+    print_frame(rows.reset_index(drop=True), fmt=fmt.value, title=title)

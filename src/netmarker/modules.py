@@ -1,0 +1,262 @@
+"""The query layer: drug -> drug-proximal gene modules, computed from the store, written back.
+
+Two methods:
+
+* ``proximity`` (Guney et al. 2016): every pathway of the store gets a closest-distance
+  z-score against degree-matched random sets; pathways with ``z <= z_cutoff`` (Kong et al.
+  2020: -1.2816, one-sided p < 0.1) are the drug's proximal modules. Stored as
+  ``(:Drug)-[:PROXIMAL_TO {distance, z, p, n_random, seed, network, run}]->(:Pathway)``.
+* ``rwr``: random walk with restart from the drug's targets; the top-ranked genes form a
+  module. Stored as ``(:Drug)-[:PROPAGATES_TO {score, rank, network, run}]->(:Gene)``.
+
+A run id is a hash of everything the answer depends on (method, parameters, network
+topology, targets, pathways, package version), so re-running the same computation
+reproduces the same rows under the same id.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from platformdirs import user_cache_dir
+
+from netmarker import __version__
+from netmarker.errors import NetmarkerError, NotFoundError
+from netmarker.graph.store import GraphStore
+from netmarker.io.drugnames import normalize_drug_name
+
+#: Kong et al. 2020: z < -1.2816 (one-sided p < 0.1) marks a drug-proximal pathway
+DEFAULT_Z_CUTOFF = -1.2816
+#: the published toolbox's seed (Guney et al. 2016)
+DEFAULT_SEED = 452456
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ModuleRun:
+    """What a module computation did: its id, parameters, inputs and what it had to drop."""
+
+    run: str
+    method: str
+    network: str
+    drugs: list[str]
+    params: dict[str, Any]
+    inputs: dict[str, str]
+    n_rows: int
+    dropped: dict[str, Any] = field(default_factory=dict)
+    version: str = __version__
+
+
+def distance_cache_dir() -> Path:
+    """Where shortest-path matrices are cached (``$NETMARKER_CACHE`` overrides)."""
+    root = os.environ.get("NETMARKER_CACHE") or user_cache_dir("netmarker", appauthor=False)
+    return Path(root) / "distances"
+
+
+def resolve_network(store: GraphStore, network: str | None) -> str:
+    """The named network, or the only one loaded; a clear error otherwise."""
+    names = store.networks()
+    if network is not None:
+        if network not in names:
+            raise NotFoundError(
+                f"unknown network {network!r}; loaded: {', '.join(names) or 'none'}"
+            )
+        return network
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise NotFoundError("no network loaded: run `netmarker load network FILE --name NAME`")
+    raise NetmarkerError(f"several networks loaded ({', '.join(names)}): pick one with --network")
+
+
+def resolve_drug(store: GraphStore, name: str) -> str:
+    """The store's name for ``name`` (normalised, or via synonyms); unknown -> close matches."""
+    wanted = normalize_drug_name(name)
+    drugs = store.drugs()
+    names = drugs["drug"].tolist()
+    if wanted in names:
+        return wanted
+    for drug, synonyms in zip(drugs["drug"], drugs["synonyms"], strict=True):
+        if wanted in synonyms.split("|"):
+            return drug
+    close = difflib.get_close_matches(wanted, names, n=5, cutoff=0.6)
+    hint = f"; close matches: {', '.join(close)}" if close else ""
+    raise NotFoundError(f"unknown drug {name!r} ({len(names)} drugs in the store){hint}")
+
+
+def _gene_sets(frame: pd.DataFrame, key: str) -> dict[str, list[str]]:
+    return {k: sorted(g["gene"].unique()) for k, g in frame.groupby(key, sort=True)}
+
+
+def _digest(obj: Any) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _drug_targets(store: GraphStore, drugs: list[str] | None) -> dict[str, list[str]]:
+    names = None if drugs is None else [resolve_drug(store, d) for d in drugs]
+    targets = _gene_sets(store.targets(), "drug")
+    if names is not None:
+        missing = [d for d in names if d not in targets]
+        if missing:
+            raise NotFoundError(f"drug(s) without targets in the store: {', '.join(missing)}")
+        targets = {d: targets[d] for d in names}
+    if not targets:
+        raise NotFoundError("no drug targets loaded: run `netmarker load targets FILE`")
+    return targets
+
+
+def compute_proximity(
+    store: GraphStore,
+    *,
+    drugs: list[str] | None = None,
+    network: str | None = None,
+    pathway_source: str | None = None,
+    n_random: int = 1000,
+    min_bin_size: int = 100,
+    seed: int = DEFAULT_SEED,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> ModuleRun:
+    """Network proximity of every drug (or ``drugs``) to every pathway; written to the store."""
+    # imported here: the numba kernels are heavy, and `netmarker --help` should stay instant
+    from netmarker.network.distances import cached_shortest_path_lengths
+    from netmarker.network.graph import Network
+    from netmarker.network.proximity import proximity
+
+    net_name = resolve_network(store, network)
+    targets = _drug_targets(store, drugs)
+    pathways = _gene_sets(store.members(pathway_source), "pathway")
+    if not pathways:
+        raise NotFoundError("no pathways loaded: run `netmarker load pathways FILE.gmt`")
+    net = Network.from_edges(store.edges(net_name))
+    distances = cached_shortest_path_lengths(net, cache_dir or distance_cache_dir())
+    result = proximity(
+        net,
+        distances,
+        targets,
+        pathways,
+        n_random=n_random,
+        min_bin_size=min_bin_size,
+        seed=seed,
+        progress=progress,
+    )
+    params = {
+        "n_random": n_random,
+        "min_bin_size": min_bin_size,
+        "seed": seed,
+        "pathway_source": pathway_source,
+    }
+    inputs = {
+        "network_checksum": net.checksum,
+        "targets": _digest(targets),
+        "pathways": _digest(pathways),
+    }
+    run = "prox-" + _digest(["proximity", params, inputs, __version__])[:12]
+    table = result.table.assign(network=net_name, run=run)
+    store.write_proximity(table)
+    return ModuleRun(
+        run,
+        "proximity",
+        net_name,
+        sorted(targets),
+        params,
+        inputs,
+        len(table),
+        dropped=_jsonable_report(result.report),
+    )
+
+
+def compute_propagation(
+    store: GraphStore,
+    *,
+    drugs: list[str] | None = None,
+    network: str | None = None,
+    restart: float = 0.5,
+    top_k: int = 100,
+    progress: Progress | None = None,
+) -> ModuleRun:
+    """Random walk with restart from each drug's targets; the top ``top_k`` genes are stored."""
+    from netmarker.network.graph import Network
+    from netmarker.network.propagation import random_walk_with_restart, top_module
+
+    net_name = resolve_network(store, network)
+    targets = _drug_targets(store, drugs)
+    net = Network.from_edges(store.edges(net_name))
+    params = {"restart": restart, "top_k": top_k}
+    inputs = {"network_checksum": net.checksum, "targets": _digest(targets)}
+    run = "rwr-" + _digest(["rwr", params, inputs, __version__])[:12]
+    frames, dropped = [], {}
+    for i, (drug, genes) in enumerate(sorted(targets.items())):
+        ids, outside, absent = net.locate(genes)
+        if outside or absent:
+            dropped[drug] = {"outside_lcc": outside, "not_in_network": absent}
+        if ids.size:
+            scores = top_module(
+                random_walk_with_restart(net, net.genes[ids].tolist(), restart=restart), k=top_k
+            )
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "drug": drug,
+                        "gene": scores.index,
+                        "network": net_name,
+                        "score": scores.to_numpy(),
+                        "rank": range(1, len(scores) + 1),
+                        "run": run,
+                    }
+                )
+            )
+        if progress is not None:
+            progress(i + 1, len(targets))
+    if not frames:
+        raise NotFoundError(f"no drug has a target in network {net_name!r}")
+    table = pd.concat(frames, ignore_index=True)
+    store.write_propagation(table)
+    return ModuleRun(
+        run, "rwr", net_name, sorted(targets), params, inputs, len(table), dropped=dropped
+    )
+
+
+def proximal_modules(
+    store: GraphStore,
+    drug: str,
+    network: str | None = None,
+    z_cutoff: float = DEFAULT_Z_CUTOFF,
+) -> dict[str, list[str]]:
+    """The drug's proximal pathways (z <= ``z_cutoff``) with their member genes."""
+    name = resolve_drug(store, drug)
+    net_name = resolve_network(store, network)
+    rows = store.proximity(name, net_name)
+    if rows.empty:
+        raise NotFoundError(
+            f"no proximity results for {name} on {net_name}: run "
+            f"`netmarker modules compute --drug {name} --network {net_name}`"
+        )
+    chosen = rows.loc[rows["z"] <= z_cutoff, "pathway"].tolist()
+    if not chosen:
+        raise NotFoundError(
+            f"{name} has no pathway with z <= {z_cutoff} on {net_name} "
+            f"(best z = {rows['z'].min():.3f}); relax --z-cutoff"
+        )
+    members = store.members()
+    members = members[members["pathway"].isin(chosen)]
+    return _gene_sets(members, "pathway")
+
+
+def _jsonable_report(report: Any) -> dict[str, Any]:
+    if isinstance(report, dict):
+        return report
+    if hasattr(report, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return asdict(report)
+    return {"report": str(report)}
