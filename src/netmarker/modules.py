@@ -163,15 +163,15 @@ def compute_proximity(
     run = "prox-" + _digest(["proximity", params, inputs, __version__])[:12]
     table = result.table.assign(network=net_name, run=run)
     store.write_proximity(table)
+    dropped = result.dropped
+    report = {
+        "targets_dropped": dropped[dropped["kind"] == "target"].to_dict("records"),
+        "pathway_genes_dropped": int((dropped["kind"] == "gene").sum()),
+        "drugs_skipped": result.skipped_drugs,
+        "pathways_skipped": result.skipped_pathways,
+    }
     return ModuleRun(
-        run,
-        "proximity",
-        net_name,
-        sorted(targets),
-        params,
-        inputs,
-        len(table),
-        dropped=_jsonable_report(result.report),
+        run, "proximity", net_name, sorted(targets), params, inputs, len(table), dropped=report
     )
 
 
@@ -250,13 +250,3 @@ def proximal_modules(
     members = store.members()
     members = members[members["pathway"].isin(chosen)]
     return _gene_sets(members, "pathway")
-
-
-def _jsonable_report(report: Any) -> dict[str, Any]:
-    if isinstance(report, dict):
-        return report
-    if hasattr(report, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return asdict(report)
-    return {"report": str(report)}
