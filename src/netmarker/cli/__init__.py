@@ -7,7 +7,7 @@ import sys
 import typer
 
 from netmarker import __version__
-from netmarker.cli import context, db, load, modules
+from netmarker.cli import context, db, fetch, load, modules
 from netmarker.cli.context import StoreOptions
 from netmarker.errors import NetmarkerError
 
@@ -66,6 +66,7 @@ def _root(
 app.add_typer(load.app, name="load")
 app.add_typer(db.app, name="db")
 app.add_typer(modules.app, name="modules")
+app.command("fetch")(fetch.fetch_command)
 
 
 def main() -> None:
