@@ -1,0 +1,181 @@
+"""Network proximity: hand-checked distances, the null against its definition, planted modules."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numba
+import numpy as np
+import pandas as pd
+import pytest
+
+from netmarker.network import (
+    Network,
+    closest_distance,
+    degree_bins,
+    draw_degree_matched,
+    proximity,
+    shortest_path_lengths,
+)
+
+
+def _network(g: nx.Graph) -> Network:
+    rows = [(f"G{u}", f"G{v}") for u, v in g.edges()]
+    return Network.from_edges(pd.DataFrame(rows, columns=["gene_a", "gene_b"]))
+
+
+def _ids(net: Network, names: list[str]) -> np.ndarray:
+    return np.array(sorted(net.index[n] for n in names))
+
+
+def test_closest_distance_on_a_path() -> None:
+    net = Network.from_edges(
+        pd.DataFrame({"gene_a": ["A", "B", "C", "D"], "gene_b": ["B", "C", "D", "E"]})
+    )
+    dist = shortest_path_lengths(net)
+    assert closest_distance(dist, _ids(net, ["A", "E"]), _ids(net, ["C"])) == 2.0
+    assert closest_distance(dist, _ids(net, ["A", "E"]), _ids(net, ["B", "D"])) == 1.0
+    assert closest_distance(dist, _ids(net, ["A"]), _ids(net, ["D", "E"])) == 3.0
+    # d_c is not symmetric: from {A, B} to {E}: (4 + 3) / 2; from {E} to {A, B}: 3
+    assert closest_distance(dist, _ids(net, ["A", "B"]), _ids(net, ["E"])) == 3.5
+    assert closest_distance(dist, _ids(net, ["E"]), _ids(net, ["A", "B"])) == 3.0
+    assert closest_distance(dist, _ids(net, ["C"]), _ids(net, ["C", "A"])) == 0.0
+
+
+@pytest.fixture(scope="module")
+def graph() -> tuple[Network, np.ndarray]:
+    net = _network(nx.powerlaw_cluster_graph(600, 2, 0.2, seed=11))
+    return net, shortest_path_lengths(net)
+
+
+def test_table_matches_the_definition_with_the_same_draws(
+    graph: tuple[Network, np.ndarray],
+) -> None:
+    net, dist = graph
+    targets = {"DRUG_A": ["G5", "G40", "G41"], "DRUG_B": ["G300"]}
+    sets = {"P1": ["G1", "G2", "G3", "G77", "G500"], "P2": ["G200", "G201"]}
+    n_random, seed, min_bin = 60, 99, 50
+    res = proximity(net, dist, targets, sets, n_random=n_random, min_bin_size=min_bin, seed=seed)
+    assert len(res.table) == 4
+    bins = degree_bins(net.degree, min_bin)
+    for row in res.table.itertuples():
+        t = _ids(net, targets[row.drug])
+        s = _ids(net, sets[row.pathway])
+        t_rand = draw_degree_matched(bins, t, n_random, seed=seed, side="targets", name=row.drug)
+        s_rand = draw_degree_matched(bins, s, n_random, seed=seed, side="genes", name=row.pathway)
+        d = closest_distance(dist, t, s)
+        null = np.array([closest_distance(dist, a, b) for a, b in zip(t_rand, s_rand, strict=True)])
+        assert row.distance == pytest.approx(d)
+        assert row.z == pytest.approx((d - null.mean()) / null.std())
+        assert row.p == pytest.approx((1 + (null <= d + 1e-12).sum()) / (1 + n_random))
+        assert (row.n_random, row.seed, row.n_targets, row.n_genes) == (
+            n_random,
+            seed,
+            t.size,
+            s.size,
+        )
+
+
+def test_seed_determinism_and_thread_independence(graph: tuple[Network, np.ndarray]) -> None:
+    net, dist = graph
+    targets = {"D": ["G1", "G2", "G9"]}
+    sets = {"P": [f"G{i}" for i in range(100, 130)], "Q": ["G7", "G8"]}
+    a = proximity(net, dist, targets, sets, n_random=200, min_bin_size=50, seed=1).table
+    b = proximity(net, dist, targets, sets, n_random=200, min_bin_size=50, seed=1).table
+    c = proximity(net, dist, targets, sets, n_random=200, min_bin_size=50, seed=2).table
+    pd.testing.assert_frame_equal(a, b)
+    assert (a["distance"] == c["distance"]).all()
+    assert not np.allclose(a["z"], c["z"])
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        one = proximity(net, dist, targets, sets, n_random=200, min_bin_size=50, seed=1).table
+    finally:
+        numba.set_num_threads(threads)
+    pd.testing.assert_frame_equal(a, one)
+
+
+def test_a_drug_draws_the_same_null_whatever_else_is_run(graph: tuple[Network, np.ndarray]) -> None:
+    net, dist = graph
+    sets = {"P": [f"G{i}" for i in range(100, 130)]}
+    alone = proximity(net, dist, {"D": ["G1", "G2"]}, sets, n_random=100, min_bin_size=50).table
+    many = proximity(
+        net,
+        dist,
+        {"A": ["G3"], "D": ["G1", "G2"], "Z": ["G9", "G10"]},
+        sets,
+        n_random=100,
+        min_bin_size=50,
+    ).table
+    pd.testing.assert_frame_equal(alone, many[many.drug == "D"].reset_index(drop=True))
+
+
+def test_planted_module_is_close_and_a_far_one_is_not() -> None:
+    g = nx.powerlaw_cluster_graph(2000, 2, 0.3, seed=3)
+    net = _network(g)
+    dist = shortest_path_lengths(net)
+    rng = np.random.default_rng(0)
+    low_degree = [n for n in g if g.degree(n) <= 4]
+    targets = [int(x) for x in rng.choice(low_degree, 4, replace=False)]
+    near = sorted({v for t in targets for v in g.neighbors(t)} | set(targets[:2]))
+    hops = nx.multi_source_dijkstra_path_length(g, targets)
+    far_pool = [n for n, h in hops.items() if h >= 4]
+    far = [int(x) for x in rng.choice(far_pool, len(near), replace=False)]
+    res = proximity(
+        net,
+        dist,
+        {"DRUG": [f"G{t}" for t in targets]},
+        {"NEAR": [f"G{v}" for v in near], "FAR": [f"G{v}" for v in far]},
+        n_random=400,
+        min_bin_size=100,
+    ).table.set_index("pathway")
+    assert res.loc["NEAR", "z"] < -2
+    assert res.loc["NEAR", "p"] < 0.05
+    assert res.loc["FAR", "z"] > -1
+
+
+def test_genes_outside_the_lcc_are_reported_and_dropped() -> None:
+    g = nx.powerlaw_cluster_graph(300, 2, 0.1, seed=4)
+    g.add_edges_from([(1000, 1001), (1001, 1002)])  # a separate small component
+    net = _network(g)
+    dist = shortest_path_lengths(net)
+    targets = {"D1": ["G1", "G1000", "NOT_A_GENE"], "D2": ["G1001", "G1002"]}
+    sets = {"P": ["G5", "G6", "G1002"], "EMPTY": ["G1000", "ALSO_NOT"]}
+    res = proximity(net, dist, targets, sets, n_random=50, min_bin_size=50)
+    assert res.table[["drug", "pathway"]].values.tolist() == [["D1", "P"]]
+    assert res.table.loc[0, "n_targets"] == 1 and res.table.loc[0, "n_genes"] == 2
+    assert res.skipped_drugs == ["D2"]
+    assert res.skipped_pathways == ["EMPTY"]
+    dropped = set(map(tuple, res.dropped.values.tolist()))
+    assert dropped == {
+        ("target", "D1", "G1000", "outside_lcc"),
+        ("target", "D1", "NOT_A_GENE", "not_in_network"),
+        ("target", "D2", "G1001", "outside_lcc"),
+        ("target", "D2", "G1002", "outside_lcc"),
+        ("gene", "P", "G1002", "outside_lcc"),
+        ("gene", "EMPTY", "G1000", "outside_lcc"),
+        ("gene", "EMPTY", "ALSO_NOT", "not_in_network"),
+    }
+
+
+def test_progress_reaches_the_total(graph: tuple[Network, np.ndarray]) -> None:
+    net, dist = graph
+    calls: list[tuple[int, int]] = []
+    proximity(
+        net,
+        dist,
+        {"D": ["G1"]},
+        {"P": ["G2"]},
+        n_random=120,
+        min_bin_size=50,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls[-1] == (120, 120)
+    assert [c[0] for c in calls] == sorted(c[0] for c in calls)
+
+
+def test_bad_arguments(graph: tuple[Network, np.ndarray]) -> None:
+    net, dist = graph
+    with pytest.raises(ValueError, match="n_random"):
+        proximity(net, dist, {"D": ["G1"]}, {"P": ["G2"]}, n_random=1)
+    with pytest.raises(ValueError, match="distances"):
+        proximity(net, dist[:10, :10], {"D": ["G1"]}, {"P": ["G2"]})
