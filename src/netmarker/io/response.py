@@ -18,6 +18,7 @@ measure ``lnIC50``.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -45,13 +46,19 @@ _MEASURES = {"ic50": "IC50", "ln_ic50": "lnIC50", "lnic50": "lnIC50", "auc": "AU
 
 
 def read_text_table(
-    path: str | Path, *, encoding: str = "utf-8", delimiter: str | None = None
+    path: str | Path,
+    *,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
+    comment: str | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Read a delimited text file as strings; row ``i`` of the frame is file line ``i + 2``.
+    """Read a delimited text file as strings, with exact line numbers.
 
-    Falls back to Latin-1 when the file is not valid ``encoding`` (TCGA tables contain
-    Latin-1 bytes); the returned notes say so. Blank lines are kept as all-empty rows so
-    line numbers stay exact.
+    Row ``i`` of the frame is file line ``i + frame.attrs["first_line"]``. Leading lines
+    starting with ``comment`` are skipped. Falls back to Latin-1 when the file is not valid
+    ``encoding`` (TCGA tables contain Latin-1 bytes); the returned notes say so. Blank lines
+    are kept as all-empty rows. A header one field shorter than the rows (R row names) gets
+    an empty-named first column. Duplicate column names raise InputError.
     """
     notes: list[str] = []
     for enc in dict.fromkeys((encoding, "latin-1")):
@@ -61,10 +68,18 @@ def read_text_table(
             break
         except UnicodeDecodeError:
             notes.append(f"not {enc} text; read as Latin-1")
-    header = text.split("\n", 1)[0].rstrip("\r")
+    lines = text.split("\n", 200)
+    skipped = 0
+    while comment and skipped < len(lines) - 1 and lines[skipped].startswith(comment):
+        skipped += 1
+    header = lines[skipped].rstrip("\r")
     if not header.strip():
-        raise InputError(path, "first line (the header) is empty", 1)
+        raise InputError(path, "the header line is empty", skipped + 1)
     sep = delimiter or sniff_delimiter(path, header, "\t,;")
+    names = [n.strip() for n in next(csv.reader([header], delimiter=sep))]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise InputError(path, f"duplicate column name(s) {dup[:5]}", skipped + 1)
     try:
         df = pd.read_csv(
             io.StringIO(text),
@@ -72,18 +87,18 @@ def read_text_table(
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
+            skiprows=skipped,
         )
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise InputError(
-            path, f"ragged table: {exc}".splitlines()[0], int(m.group(1)) if m else None
-        ) from exc
+        line = int(m.group(1)) + skipped if m else None
+        raise InputError(path, f"ragged table: {str(exc).splitlines()[0]}", line) from exc
     except pd.errors.EmptyDataError as exc:
-        raise InputError(path, "no columns found", 1) from exc
+        raise InputError(path, "no columns found", skipped + 1) from exc
+    if not isinstance(df.index, pd.RangeIndex):
+        df = df.reset_index(names="").reset_index(drop=True)
     df.columns = [str(c).strip() for c in df.columns]
-    dup = df.columns[df.columns.duplicated()].tolist()
-    if dup:
-        raise InputError(path, f"duplicate column name(s) {dup[:5]}", 1)
+    df.attrs["first_line"] = skipped + 2
     return df, notes
 
 
