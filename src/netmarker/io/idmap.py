@@ -23,6 +23,13 @@ from netmarker.io.common import open_text
 N_EXAMPLES = 10
 _TAXON_PREFIX = re.compile(r"^\d+\.")
 _DIGITS = re.compile(r"^\d+$")
+#: HGNC names mitochondrial genes ``MT-ND1``, NCBI Gene (hence org.Hs.eg.db) ``ND1``; the
+#: aliases table lacks the HGNC forms, so they are added here (HGNC symbol -> NCBI symbol)
+MITOCHONDRIAL = {
+    **{f"MT-{g}": g for g in ("ND1", "ND2", "ND3", "ND4", "ND4L", "ND5", "ND6", "ATP6", "ATP8")},
+    "MT-CO1": "COX1", "MT-CO2": "COX2", "MT-CO3": "COX3", "MT-CYB": "CYTB",
+    "MT-RNR1": "RNR1", "MT-RNR2": "RNR2",
+}  # fmt: skip
 
 
 @dataclass
@@ -113,6 +120,9 @@ class GeneMapper:
             ]
             self._alias = _unique_keys(pairs)
             self._alias_upper = _unique_keys((al.upper(), s) for al, s in pairs)
+        for hgnc, ncbi in MITOCHONDRIAL.items():
+            if ncbi in self._entrez_of and hgnc not in self._entrez_of:
+                self._alias[hgnc] = self._alias_upper[hgnc] = ncbi
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
