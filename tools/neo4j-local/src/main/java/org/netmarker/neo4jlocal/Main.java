@@ -1,0 +1,136 @@
+package org.netmarker.neo4jlocal;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.io.ByteUnit;
+
+/**
+ * Starts the real Neo4j 5.26 engine in this JVM with a Bolt connector on 127.0.0.1, auth
+ * enabled (user {@code neo4j}, password from {@code NEO4J_PASSWORD}), prints one line starting
+ * with {@code neo4j-local ready} once Bolt accepts connections, and shuts down cleanly on
+ * SIGTERM / SIGINT.
+ *
+ * <p>Options (each also readable from the environment variable in brackets):
+ *
+ * <pre>
+ *   --port N        Bolt port on 127.0.0.1, default 7687          [NEO4J_LOCAL_PORT]
+ *   --home DIR      data directory, kept; default: a temp dir       [NEO4J_LOCAL_HOME]
+ *                   that is deleted on shutdown
+ *   --pagecache S   page cache size, e.g. 512m or 2g; default 1g   [NEO4J_LOCAL_PAGECACHE]
+ * </pre>
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> env = System.getenv();
+    int port = Integer.parseInt(option(args, "--port", env.getOrDefault("NEO4J_LOCAL_PORT", "7687")));
+    String homeArg = option(args, "--home", env.getOrDefault("NEO4J_LOCAL_HOME", ""));
+    String pagecache = option(args, "--pagecache", env.getOrDefault("NEO4J_LOCAL_PAGECACHE", "1g"));
+    String password = env.get("NEO4J_PASSWORD");
+    if (password == null || password.length() < 8) {
+      fail("set NEO4J_PASSWORD (at least 8 characters) before starting neo4j-local");
+    }
+
+    boolean temporary = homeArg.isEmpty();
+    Path home = temporary ? Files.createTempDirectory("neo4j-local-") : Path.of(homeArg);
+    Files.createDirectories(home);
+
+    DatabaseManagementService dbms =
+        new DatabaseManagementServiceBuilder(home.toAbsolutePath())
+            .setConfig(GraphDatabaseSettings.auth_enabled, true)
+            .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(pagecache))
+            // Tests and benchmarks clear the graph with large deletes; keep them unbounded.
+            .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ZERO)
+            .setConfig(BoltConnector.enabled, true)
+            .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+            .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
+            .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+            .build();
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("neo4j-local stopping");
+                  dbms.shutdown();
+                  if (temporary) {
+                    deleteQuietly(home);
+                  }
+                  System.out.println("neo4j-local stopped");
+                  stopped.countDown();
+                },
+                "neo4j-local-shutdown"));
+
+    setPassword(dbms, password);
+    System.out.println(
+        "neo4j-local ready bolt://127.0.0.1:" + port + " home=" + home.toAbsolutePath());
+    System.out.flush();
+    stopped.await();
+  }
+
+  /** The first start creates user neo4j with password "neo4j" and a forced change; replace it. */
+  private static void setPassword(DatabaseManagementService dbms, String password) {
+    dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME)
+        .executeTransactionally(
+            "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+            Map.of("password", password));
+  }
+
+  private static String option(String[] args, String name, String fallback) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals(name)) {
+        if (i + 1 >= args.length) {
+          fail(name + " needs a value");
+        }
+        return args[i + 1];
+      }
+      if (args[i].startsWith(name + "=")) {
+        return args[i].substring(name.length() + 1);
+      }
+    }
+    return fallback;
+  }
+
+  private static void fail(String message) {
+    System.err.println("neo4j-local: " + message);
+    System.exit(2);
+  }
+
+  private static void deleteQuietly(Path root) {
+    try {
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.delete(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc)
+                throws IOException {
+              Files.delete(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      System.err.println("neo4j-local: could not delete " + root + ": " + e.getMessage());
+    }
+  }
+}
