@@ -100,7 +100,8 @@ def _clean_missing(df: pd.DataFrame) -> pd.DataFrame:
 def _read_biotab(path: str | Path, report: ClinicalReport) -> pd.DataFrame:
     """Read a BCR biotab table (TSV with 2 CDE rows, or TCGAbiolinks CSV with a row-name
     column); the ``line`` column holds the file line of each kept row."""
-    df, notes = read_text_table(path, encoding="utf-8")
+    # real BCR tables repeat some column names (history_other_malignancy in COAD)
+    df, notes = read_text_table(path, duplicate_columns=True)
     report.notes += notes
     df = df.drop(columns=[c for c in df.columns if c in ("", "Unnamed: 0")])
     if "bcr_patient_barcode" not in df.columns:

@@ -51,6 +51,7 @@ def read_text_table(
     encoding: str = "utf-8",
     delimiter: str | None = None,
     comment: str | None = None,
+    duplicate_columns: bool = False,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Read a delimited text file as strings, with exact line numbers.
 
@@ -58,7 +59,8 @@ def read_text_table(
     starting with ``comment`` are skipped. Falls back to Latin-1 when the file is not valid
     ``encoding`` (TCGA tables contain Latin-1 bytes); the returned notes say so. Blank lines
     are kept as all-empty rows. A header one field shorter than the rows (R row names) gets
-    an empty-named first column. Duplicate column names raise InputError.
+    an empty-named first column. Duplicate column names raise InputError, unless
+    ``duplicate_columns`` (later copies are renamed ``name.1``, ... and noted).
     """
     notes: list[str] = []
     for enc in dict.fromkeys((encoding, "latin-1")):
@@ -78,8 +80,10 @@ def read_text_table(
     sep = delimiter or sniff_delimiter(path, header, "\t,;")
     names = [n.strip() for n in next(csv.reader([header], delimiter=sep))]
     dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
+    if dup and not duplicate_columns:
         raise InputError(path, f"duplicate column name(s) {dup[:5]}", skipped + 1)
+    if dup:
+        notes.append(f"duplicate column name(s) {dup[:5]}: later copies renamed <name>.1")
     try:
         df = pd.read_csv(
             io.StringIO(text),
