@@ -1,0 +1,200 @@
+"""Gene id mapping: Entrez <-> symbol with alias rescue, and STRING protein ids."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from netmarker.errors import InputError
+from netmarker.io.idmap import GeneMapper, MappingReport, StringIdMap, strip_taxon
+
+GENES = [
+    ("7298", "TYMS"), ("7157", "TP53"), ("2064", "ERBB2"), ("4297", "KMT2A"),
+    ("4735", "SEPTIN2"), ("23157", "SEPTIN6"), ("55732", "C1orf112"), ("4537", "ND3"),
+]  # fmt: skip
+ALIASES = [
+    ("7157", "P53"), ("2064", "HER2"), ("4297", "MLL"), ("4735", "SEPT2"), ("23157", "SEPT2"),
+    ("7298", "TS"), ("2064", "TYMS"),  # an alias that is another gene's current symbol
+]  # fmt: skip
+
+
+@pytest.fixture
+def mapper() -> GeneMapper:
+    return GeneMapper.from_records(GENES, ALIASES)
+
+
+def test_map_symbols_keeps_current_rescues_aliases_drops_rest(mapper: GeneMapper) -> None:
+    got, rep = mapper.map_symbols(
+        ["TYMS", "P53", "her2", "C1ORF112", "SEPT2", "NOPE", "TYMS", " TP53 ", "", None]
+    )
+    assert got == {
+        "TYMS": "TYMS", "P53": "TP53", "her2": "ERBB2", "C1ORF112": "C1orf112", "TP53": "TP53",
+    }  # fmt: skip
+    assert rep == MappingReport(
+        n_input=7, n_mapped=5, n_rescued=3, n_dropped=2, dropped_examples=["SEPT2", "NOPE"]
+    )
+
+
+def test_map_symbols_mitochondrial_hgnc_names(mapper: GeneMapper) -> None:
+    got, rep = mapper.map_symbols(["MT-ND3"])
+    assert got == {"MT-ND3": "ND3"}
+    assert rep.n_rescued == 1
+
+
+def test_map_entrez(mapper: GeneMapper) -> None:
+    got, rep = mapper.map_entrez([7298, "7157", "999", 7298, "4297.0"])
+    assert got == {"7298": "TYMS", "7157": "TP53", "4297.0": "KMT2A"}
+    assert (rep.n_input, rep.n_mapped, rep.n_rescued, rep.n_dropped) == (4, 3, 0, 1)
+    assert rep.dropped_examples == ["999"]
+    assert mapper.entrez("TYMS") == "7298"
+    assert mapper.entrez("P53") == ""
+    assert mapper.symbol(7157) == "TP53"
+
+
+def test_shared_symbol_prefers_protein_coding() -> None:
+    import pandas as pd
+
+    genes = pd.DataFrame(
+        {"entrez_id": ["100187828", "3045"], "symbol": ["HBD", "HBD"],
+         "gene_type": ["other", "protein-coding"]}
+    )  # fmt: skip
+    m = GeneMapper(genes)
+    assert m.entrez("HBD") == "3045"
+    assert m.map_entrez(["100187828", "3045"])[0] == {"100187828": "HBD", "3045": "HBD"}
+
+
+def test_report_merge_caps_examples() -> None:
+    a = MappingReport(3, 1, 0, 2, [f"a{i}" for i in range(8)])
+    b = MappingReport(4, 4, 2, 0, ["b0", "b1", "b2"])
+    m = a.merge(b)
+    assert (m.n_input, m.n_mapped, m.n_rescued, m.n_dropped) == (7, 5, 2, 2)
+    assert len(m.dropped_examples) == 10
+
+
+def test_from_files_and_missing_columns(tmp_path: Path) -> None:
+    sym = tmp_path / "s.tsv.gz"
+    with gzip.open(sym, "wt") as fh:
+        fh.write("entrez_id\tsymbol\tgene_name\tgene_type\n7298\tTYMS\tx\tprotein-coding\n")
+        fh.write("1\tNA\tnot a missing value\tprotein-coding\n")
+    ali = tmp_path / "a.tsv"
+    ali.write_text("entrez_id\talias_symbol\n7298\tTS\n")
+    m = GeneMapper.from_files(sym, ali)
+    assert m.map_symbols(["TS", "NA"])[0] == {"TS": "TYMS", "NA": "NA"}
+    bad = tmp_path / "b.tsv"
+    bad.write_text("id\tname\n1\tA\n")
+    with pytest.raises(InputError, match=r"b\.tsv:1: missing column\(s\) entrez_id, symbol"):
+        GeneMapper.from_files(bad)
+
+
+def test_default_mapper_is_packaged() -> None:
+    m = GeneMapper.default()
+    assert m is GeneMapper.default()
+    got, _ = m.map_symbols(["TYMS", "HER2", "MLL", "p53"])
+    assert got == {"TYMS": "TYMS", "HER2": "ERBB2", "MLL": "KMT2A", "p53": "TP53"}
+    assert m.symbol("7298") == "TYMS"
+    assert len(m) > 70_000
+
+
+# -- STRING protein ids ----------------------------------------------------------------------
+INFO = (
+    "#string_protein_id\tpreferred_name\tprotein_size\tannotation\n"
+    "9606.ENSP00000323911\tTYMS\t313\tThymidylate synthase\n"
+    "9606.ENSP00000269305\tTP53\t393\tCellular tumor antigen p53\n"
+    "9606.ENSP00000269571\tHER2\t1255\tReceptor tyrosine-protein kinase erbB-2\n"
+    "9606.ENSP00000999999\tUNKNOWN1\t10\tnothing\n"
+)
+ALIAS_FILE = (
+    "#string_protein_id\talias\tsource\n"
+    "9606.ENSP00000323911\tP04818\tUniProt_AC\n"
+    "9606.ENSP00000323911\t7298\tEnsembl_HGNC_entrez_id Ensembl_EntrezGene\n"
+    "9606.ENSP00000323911\tTYMS\tEnsembl_HGNC_symbol BioMart_HUGO\n"
+    "9606.ENSP00000269305\tP53\tEnsembl_HGNC_prev_symbol BioMart_HUGO\n"
+    "9606.ENSP00000269305\tTP53\tBLAST_UniProt_GN\n"
+    "9606.ENSP00000269571\tHER2\tUniProt_GN\n"
+)
+
+
+def test_string_protein_info(tmp_path: Path, mapper: GeneMapper) -> None:
+    p = tmp_path / "9606.protein.info.v11.0.txt"
+    p.write_text(INFO)
+    sm = StringIdMap.from_file(p)
+    assert len(sm) == 4 and "ENSP00000323911" in sm and "9606.ENSP00000269305" in sm
+    got, rep = sm.to_symbols(
+        ["9606.ENSP00000323911", "ENSP00000269305", "9606.ENSP00000269571",
+         "9606.ENSP00000999999", "9606.ENSP00000000000"], mapper,
+    )  # fmt: skip
+    assert got == {
+        "9606.ENSP00000323911": "TYMS", "ENSP00000269305": "TP53", "9606.ENSP00000269571": "ERBB2",
+    }  # fmt: skip
+    assert (rep.n_mapped, rep.n_rescued, rep.n_dropped) == (3, 1, 2)
+
+
+def test_string_aliases_prefer_hgnc_then_direct_hits(tmp_path: Path, mapper: GeneMapper) -> None:
+    p = tmp_path / "9606.protein.aliases.v11.0.txt"
+    p.write_text(ALIAS_FILE)
+    got, rep = StringIdMap.from_file(p).to_symbols(
+        ["9606.ENSP00000323911", "9606.ENSP00000269305", "9606.ENSP00000269571"], mapper
+    )
+    # TP53: the HGNC-source alias P53 is only a rescue; the direct hit TP53 wins
+    assert got == {
+        "9606.ENSP00000323911": "TYMS", "9606.ENSP00000269305": "TP53",
+        "9606.ENSP00000269571": "ERBB2",
+    }  # fmt: skip
+    assert rep.n_rescued == 1
+
+
+def test_string_two_column_tables(tmp_path: Path, mapper: GeneMapper) -> None:
+    a = tmp_path / "nodes.tsv"
+    a.write_text("string_protein_id\tgene_id\n9606.ENSP00000323911\tTYMS\n")
+    b = tmp_path / "entrez_prot.tsv"
+    b.write_text("entrez_id\tprot_id\n7157\tENSP00000269305\n")
+    c = tmp_path / "noheader.tsv"
+    c.write_text("ENSP00000269571\tERBB2\n")
+    merged = StringIdMap.from_file(a)
+    merged.update(StringIdMap.from_file(b))
+    merged.update(StringIdMap.from_file(c))
+    got, _ = merged.to_symbols(
+        ["9606.ENSP00000323911", "9606.ENSP00000269305", "ENSP00000269571"], mapper
+    )
+    assert got == {
+        "9606.ENSP00000323911": "TYMS", "9606.ENSP00000269305": "TP53",
+        "ENSP00000269571": "ERBB2",
+    }  # fmt: skip
+
+
+def test_string_map_bad_input(tmp_path: Path) -> None:
+    p = tmp_path / "x.tsv"
+    p.write_text("a\tb\tc\td\n1\t2\t3\t4\n")
+    with pytest.raises(InputError, match=r"x\.tsv:1: not a STRING protein.info"):
+        StringIdMap.from_file(p)
+    q = tmp_path / "y.tsv"
+    q.write_text("g1\tg2\nTYMS\tTP53\n")
+    with pytest.raises(InputError, match="cannot tell which column"):
+        StringIdMap.from_file(q)
+
+
+def test_strip_taxon() -> None:
+    assert strip_taxon("9606.ENSP00000269305") == "ENSP00000269305"
+    assert strip_taxon("ENSP00000269305") == "ENSP00000269305"
+
+
+@pytest.mark.realdata
+def test_real_id_tables_match_packaged_copies(shared_data: Path) -> None:
+    from netmarker.io.common import file_checksum
+
+    src = shared_data / "id_mapping_org_hs_eg_db"
+    pkg = Path(__file__).resolve().parents[1] / "src" / "netmarker" / "resources"
+    for name in ("entrez_symbol.tsv.gz", "entrez_alias.tsv.gz"):
+        assert file_checksum(src / name) == file_checksum(pkg / name)
+
+
+@pytest.mark.realdata
+def test_real_netbio_node_table(shared_data: Path) -> None:
+    sm = StringIdMap.from_file(
+        shared_data / "string_derived" / "netbio_string_v11_700_node_symbols.tsv"
+    )
+    assert len(sm) == 16961 - 4 - 133  # 4 ids listed twice, 133 without a symbol
+    got, _ = sm.to_symbols(["9606.ENSP00000000233"], GeneMapper.default())
+    assert got == {"9606.ENSP00000000233": "ARF5"}
