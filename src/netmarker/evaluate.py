@@ -1,0 +1,493 @@
+"""Cross-validation, responder calls, survival and response tests, baselines, simulated cohorts.
+
+Every function takes plain pandas objects indexed by sample / patient id. Feature selection
+and scaling happen inside each training fold, so out-of-fold predictions never see the
+held-out sample. Predicted responders are the samples predicted most sensitive (lower IC50 =
+more sensitive, unless told otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from sklearn.metrics import accuracy_score, roc_auc_score
+from sklearn.model_selection import KFold, LeaveOneOut, StratifiedKFold
+
+from netmarker.features import (
+    DataError,
+    _membership,
+    _preview,
+    gene_features,
+    match_gene_sets,
+    normalize_range,
+    score_modules,
+    ssgsea_raw,
+    zscore_genes,
+)
+from netmarker.model import TOP_N_GRID, TopN, _predict_linear, fit_arrays, prepare_training_data
+
+CV = int | Literal["loo"]
+
+
+@dataclass
+class CVResult:
+    """Out-of-fold predictions (``observed``, ``predicted``, ``fold`` by sample) and metrics."""
+
+    predictions: pd.DataFrame
+    metrics: dict[str, Any]
+    method: str
+    cv: CV
+    selected: list[list[str]] = field(default_factory=list)
+
+
+def _splitter(cv: CV, n: int, seed: int, labels: np.ndarray | None) -> Any:
+    if cv == "loo":
+        return LeaveOneOut()
+    if isinstance(cv, bool) or not isinstance(cv, int) or cv < 2:
+        raise DataError("cv", f"use 'loo' or a number of folds >= 2, got {cv!r}")
+    if labels is not None:
+        smallest = int(np.bincount(labels.astype(int)).min())
+        return StratifiedKFold(n_splits=min(cv, smallest), shuffle=True, random_state=seed)
+    return KFold(n_splits=min(cv, n), shuffle=True, random_state=seed)
+
+
+def regression_metrics(observed: np.ndarray, predicted: np.ndarray) -> dict[str, Any]:
+    """Spearman r and p (two-sided, and one-sided for r > 0), Pearson r and p, RMSE, n.
+
+    Correlations are NaN when the predictions are constant. Note: leave-one-out predictions
+    of a response without signal correlate *negatively* with it (each held-out value is
+    missing from its training mean), so judge skill by the one-sided ``spearman_p_greater``.
+    """
+    obs = np.asarray(observed, dtype=np.float64)
+    pred = np.asarray(predicted, dtype=np.float64)
+    out: dict[str, Any] = {"n": len(obs), "rmse": float(np.sqrt(np.mean((obs - pred) ** 2)))}
+    if np.ptp(pred) == 0 or np.ptp(obs) == 0:
+        nan = float("nan")
+        out.update(spearman_r=nan, spearman_p=nan, spearman_p_greater=nan)
+        out.update(pearson_r=nan, pearson_p=nan)
+        return out
+    sp = stats.spearmanr(obs, pred)
+    out["spearman_r"] = float(sp.statistic)
+    out["spearman_p"] = float(sp.pvalue)
+    out["spearman_p_greater"] = float(stats.spearmanr(obs, pred, alternative="greater").pvalue)
+    pe = stats.pearsonr(obs, pred)
+    out["pearson_r"] = float(pe.statistic)
+    out["pearson_p"] = float(pe.pvalue)
+    return out
+
+
+def classification_metrics(labels: np.ndarray, probability: np.ndarray) -> dict[str, Any]:
+    """AUC and accuracy (probability >= 0.5) of 0/1 ``labels``; class counts."""
+    y = np.asarray(labels, dtype=int)
+    prob = np.asarray(probability, dtype=np.float64)
+    both = 0 < y.sum() < len(y)
+    return {
+        "n": len(y),
+        "n_positive": int(y.sum()),
+        "auc": float(roc_auc_score(y, prob)) if both else float("nan"),
+        "accuracy": float(accuracy_score(y, prob >= 0.5)),
+    }
+
+
+def cross_validate(
+    features: pd.DataFrame,
+    response: pd.Series,
+    *,
+    method: str = "ridge",
+    cv: CV = "loo",
+    top_n: TopN = "cv",
+    top_n_grid: tuple[int, ...] = TOP_N_GRID,
+    inner_cv: int = 5,
+    seed: int = 0,
+) -> CVResult:
+    """Out-of-fold predictions of ``response`` from ``features`` (samples x features).
+
+    Each fold repeats the whole of :func:`netmarker.model.train` on its training samples
+    (scaling, ranking, top-N choice, regularisation) and predicts the held-out samples with
+    the training-fold scaling. Metrics: :func:`regression_metrics`, or
+    :func:`classification_metrics` for ``method="logistic"``.
+    """
+    x_df, y, classes = prepare_training_data(features, response, method)
+    x = x_df.to_numpy(np.float64)
+    labels = y if method == "logistic" else None
+    predicted = np.full(len(y), np.nan)
+    fold_of = np.zeros(len(y), dtype=int)
+    selected: list[list[str]] = []
+    names = x_df.columns.astype(str)
+    for fold, (train, test) in enumerate(_splitter(cv, len(y), seed, labels).split(x, labels)):
+        fit = fit_arrays(
+            x[train],
+            y[train],
+            method=method,
+            top_n=top_n,
+            top_n_grid=top_n_grid,
+            inner_cv=inner_cv,
+            seed=seed,
+        )
+        xs = (x[test][:, fit.selected] - fit.mean) / fit.scale
+        predicted[test] = _predict_linear(xs, fit.coef, fit.intercept, method)
+        fold_of[test] = fold
+        selected.append(names[fit.selected].tolist())
+    observed = response.loc[x_df.index].to_numpy() if classes else y
+    predictions = pd.DataFrame(
+        {"observed": observed, "predicted": predicted, "fold": fold_of}, index=x_df.index
+    )
+    if method == "logistic":
+        metrics = classification_metrics(y, predicted)
+    else:
+        metrics = regression_metrics(y, predicted)
+    return CVResult(predictions, metrics, method, cv, selected)
+
+
+def split_responders(
+    predicted: pd.Series,
+    rule: Literal["median"] | float = "median",
+    *,
+    lower_is_responder: bool = True,
+) -> pd.Series:
+    """Call predicted responders: at or below the median / threshold (or at or above it).
+
+    With IC50-like predictions lower means more sensitive (the default); for predicted
+    probabilities of response use ``lower_is_responder=False`` and e.g. ``rule=0.5``.
+    """
+    if not isinstance(predicted, pd.Series) or predicted.empty:
+        raise DataError("predictions", "expected a non-empty pandas Series")
+    if predicted.isna().any():
+        raise DataError("predictions", f"missing for {_preview(predicted.index[predicted.isna()])}")
+    if rule == "median":
+        cut = float(predicted.median())
+    elif isinstance(rule, int | float) and not isinstance(rule, bool):
+        cut = float(rule)
+    else:
+        raise DataError("rule", f"use 'median' or a number, got {rule!r}")
+    calls = predicted <= cut if lower_is_responder else predicted >= cut
+    return calls.astype(bool).rename("responder")
+
+
+def align_survival(
+    groups: pd.Series, time: pd.Series, event: pd.Series
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Align group labels, times and events on their shared patients and validate them."""
+    for name, s in (("groups", groups), ("time", time), ("event", event)):
+        if not isinstance(s, pd.Series):
+            raise DataError(name, f"expected a pandas Series, got {type(s).__name__}")
+        if s.index.has_duplicates:
+            raise DataError(name, f"duplicate patients: {_preview(s.index[s.index.duplicated()])}")
+    common = groups.index.intersection(time.index).intersection(event.index)
+    if len(common) == 0:
+        raise DataError("survival", "groups, time and event share no patients")
+    g, t, e = groups.loc[common], time.loc[common], event.loc[common]
+    for name, s in (("groups", g), ("time", t), ("event", e)):
+        if s.isna().any():
+            raise DataError(name, f"missing values for patients {_preview(s.index[s.isna()])}")
+    t = pd.to_numeric(t, errors="coerce")
+    if t.isna().any() or (t < 0).any():
+        raise DataError("time", f"not a non-negative number for {_preview(common[~(t >= 0)])}")
+    if not e.isin([0, 1]).all():
+        raise DataError("event", "must be 0/1 (1 = event observed, 0 = censored)")
+    if g.nunique() < 2:
+        raise DataError("groups", f"need at least 2 groups, found {g.nunique()}")
+    return t.astype(np.float64), e.astype(int), g
+
+
+def survival_test(groups: pd.Series, time: pd.Series, event: pd.Series) -> dict[str, Any]:
+    """Log-rank test between groups, with Kaplan-Meier median survival, n and events per group.
+
+    ``time`` and ``event`` (1 = event, 0 = censored) are Series by patient; ``groups`` holds
+    any labels (e.g. predicted responder True/False). The median is ``None`` when the curve
+    never drops to 0.5.
+    """
+    from lifelines import KaplanMeierFitter
+    from lifelines.statistics import multivariate_logrank_test
+
+    t, e, g = align_survival(groups, time, event)
+    result = multivariate_logrank_test(t, g, e)
+    per_group: dict[str, Any] = {}
+    for label in sorted(pd.unique(g), key=str):
+        rows = g == label
+        kmf = KaplanMeierFitter().fit(t[rows], e[rows])
+        median = float(kmf.median_survival_time_)
+        per_group[str(label)] = {
+            "n": int(rows.sum()),
+            "events": int(e[rows].sum()),
+            "median_time": median if np.isfinite(median) else None,
+        }
+    return {
+        "test": "log-rank",
+        "p_value": float(result.p_value),
+        "test_statistic": float(result.test_statistic),
+        "n": len(t),
+        "groups": per_group,
+    }
+
+
+def response_metrics(
+    predicted_responder: pd.Series,
+    observed_responder: pd.Series,
+    scores: pd.Series | None = None,
+    *,
+    higher_score_responds: bool = True,
+) -> dict[str, Any]:
+    """Accuracy, confusion counts, sensitivity, specificity, Fisher p and (with scores) AUC.
+
+    Inputs are Series by patient (booleans; ``scores`` any number where higher means more
+    likely to respond, or lower with ``higher_score_responds=False``, e.g. predicted IC50).
+    """
+    common = predicted_responder.index.intersection(observed_responder.index)
+    if len(common) == 0:
+        raise DataError("responders", "predicted and observed responders share no patients")
+    pred = predicted_responder.loc[common]
+    obs = observed_responder.loc[common]
+    for name, s in (("predicted responders", pred), ("observed responders", obs)):
+        if s.isna().any() or not s.isin([True, False]).all():
+            raise DataError(name, "must be True/False for every patient")
+    p, o = pred.to_numpy(bool), obs.to_numpy(bool)
+    tp, fp = int((p & o).sum()), int((p & ~o).sum())
+    tn, fn = int((~p & ~o).sum()), int((~p & o).sum())
+    out: dict[str, Any] = {
+        "n": len(common),
+        "accuracy": (tp + tn) / len(common),
+        "confusion": {"tp": tp, "fp": fp, "tn": tn, "fn": fn},
+        "sensitivity": tp / (tp + fn) if tp + fn else float("nan"),
+        "specificity": tn / (tn + fp) if tn + fp else float("nan"),
+        "fisher_p": float(stats.fisher_exact([[tp, fp], [fn, tn]], alternative="greater").pvalue),
+        "auc": float("nan"),
+    }
+    if scores is not None:
+        missing = common.difference(scores.index)
+        if len(missing):
+            raise DataError("scores", f"no score for patients {_preview(missing)}")
+        s = scores.loc[common].to_numpy(np.float64)
+        if 0 < o.sum() < len(o):
+            out["auc"] = float(roc_auc_score(o, s if higher_score_responds else -s))
+    return out
+
+
+def _metric_name(method: str) -> str:
+    return "auc" if method == "logistic" else "spearman_r"
+
+
+def random_modules(
+    sizes: Sequence[int], universe: Sequence[str], n_draws: int, seed: int
+) -> list[dict[str, list[str]]]:
+    """``n_draws`` sets of random modules with the given ``sizes``, drawn from ``universe``."""
+    genes = np.asarray(list(dict.fromkeys(universe)))
+    if len(sizes) == 0 or max(sizes) > len(genes):
+        raise DataError("random modules", f"cannot draw modules of {max(sizes, default=0)} genes")
+    rng = np.random.default_rng(seed)
+    return [
+        {
+            f"random_{d}_{i}": rng.choice(genes, size=k, replace=False).tolist()
+            for i, k in enumerate(sizes)
+        }
+        for d in range(n_draws)
+    ]
+
+
+def _score_draws(
+    expression: pd.DataFrame,
+    draws: list[dict[str, list[str]]],
+    score_method: str,
+    normalize: bool,
+) -> list[pd.DataFrame]:
+    """Score every draw as its own run (samples x modules), sharing the per-sample ranking."""
+    if score_method == "mean_z":
+        z = zscore_genes(expression).to_numpy()
+    values = expression.to_numpy(np.float64)
+    out = []
+    for draw in draws:
+        membership = _membership(expression.index, draw)
+        if score_method == "ssgsea":
+            scores = ssgsea_raw(values, membership, 0.25)
+            scores = normalize_range(scores) if normalize else scores
+        else:
+            scores = (membership @ z) / np.asarray(membership.sum(axis=1))
+        out.append(pd.DataFrame(scores.T, index=expression.columns, columns=list(draw)))
+    return out
+
+
+@dataclass
+class BaselineResult:
+    """One row per feature set (``table``) and the random-module null of the chosen metric."""
+
+    table: pd.DataFrame
+    null: np.ndarray
+    metric: str
+    empirical_p: float
+    cv_results: dict[str, CVResult] = field(default_factory=dict)
+
+
+def compare_baselines(
+    expression: pd.DataFrame,
+    response: pd.Series,
+    modules: Mapping[str, Sequence[str]],
+    *,
+    targets: Sequence[str] | None = None,
+    all_pathways: Mapping[str, Sequence[str]] | None = None,
+    n_random: int = 100,
+    random_universe: Sequence[str] | None = None,
+    method: str = "ridge",
+    cv: CV = "loo",
+    top_n: TopN = "cv",
+    score_method: Literal["ssgsea", "mean_z"] = "ssgsea",
+    normalize: bool = True,
+    min_size: int = 5,
+    seed: int = 0,
+) -> BaselineResult:
+    """Cross-validate the network modules against baselines on the same samples and folds.
+
+    Baselines: the drug targets' own expression (``targets``), every pathway
+    (``all_pathways``), and ``n_random`` draws of random modules with the same (measured)
+    sizes as ``modules``, drawn from ``random_universe`` (default: all measured genes). The
+    empirical p is ``(1 + #draws with metric >= network metric) / (1 + n_random)`` for the
+    Spearman r (regression) or AUC (logistic) of out-of-fold predictions.
+    ``expression`` is genes x samples; ``response`` a Series by sample.
+    """
+    metric = _metric_name(method)
+
+    def run(name: str, feats: pd.DataFrame) -> CVResult:
+        result = cross_validate(feats, response, method=method, cv=cv, top_n=top_n, seed=seed)
+        results[name] = result
+        return result
+
+    results: dict[str, CVResult] = {}
+    rows = []
+    net = score_modules(
+        expression, modules, method=score_method, normalize=normalize, min_size=min_size
+    )
+    rows.append(("network_modules", net.scores.shape[0], run("network_modules", net.scores.T)))
+    if targets is not None:
+        genes = gene_features(expression, targets).T
+        rows.append(("drug_targets", genes.shape[1], run("drug_targets", genes)))
+    if all_pathways is not None:
+        allp = score_modules(
+            expression, all_pathways, method=score_method, normalize=normalize, min_size=min_size
+        )
+        rows.append(("all_pathways", allp.scores.shape[0], run("all_pathways", allp.scores.T)))
+    null = np.full(n_random, np.nan)
+    if n_random > 0:
+        sets, _ = match_gene_sets(expression.index, modules, min_size=min_size)
+        universe = expression.index if random_universe is None else pd.Index(random_universe)
+        universe = universe[universe.isin(expression.index)]
+        draws = random_modules([len(m) for m in sets.values()], universe, n_random, seed)
+        for d, feats in enumerate(_score_draws(expression, draws, score_method, normalize)):
+            result = cross_validate(feats, response, method=method, cv=cv, top_n=top_n, seed=seed)
+            null[d] = result.metrics[metric]
+    observed = results["network_modules"].metrics[metric]
+    valid = null[np.isfinite(null)]
+    empirical_p = (
+        float((1 + (valid >= observed).sum()) / (1 + len(valid)))
+        if np.isfinite(observed) and len(valid)
+        else float("nan")
+    )
+    table = pd.DataFrame(
+        [
+            {"features": name, "n_features": n, **{k: r.metrics.get(k) for k in r.metrics}}
+            for name, n, r in rows
+        ]
+    )
+    if n_random > 0:
+        table = pd.concat(
+            [
+                table,
+                pd.DataFrame(
+                    [
+                        {
+                            "features": "random_modules",
+                            "n_features": len(draws[0]),
+                            metric: float(np.nanmean(null)) if len(valid) else float("nan"),
+                        }
+                    ]
+                ),
+            ],
+            ignore_index=True,
+        )
+    table["empirical_p"] = np.nan
+    table.loc[table["features"] == "network_modules", "empirical_p"] = empirical_p
+    return BaselineResult(table, null, metric, empirical_p, results)
+
+
+@dataclass(frozen=True)
+class SimulatedCohort:
+    """A generated cohort (never real data): expression, response, survival, planted modules.
+
+    ``expression`` is genes x samples; ``response`` an IC50-like value (lower = more
+    sensitive); ``time`` (months) / ``event`` survival; ``responder`` observed response
+    labels; ``activity`` the latent activity of the signal modules that drives them all.
+    """
+
+    expression: pd.DataFrame
+    response: pd.Series
+    time: pd.Series
+    event: pd.Series
+    responder: pd.Series
+    activity: pd.Series
+    modules: dict[str, list[str]]
+    signal_modules: list[str]
+    effect: float
+    seed: int
+    simulated: bool = True
+    label: str = "SIMULATED DATA - not from any real cohort"
+
+
+def simulate_cohort(
+    n_samples: int = 100,
+    *,
+    n_genes: int = 400,
+    n_modules: int = 12,
+    module_size: int = 15,
+    n_signal_modules: int = 2,
+    effect: float = 1.0,
+    noise: float = 1.0,
+    gene_seed: int = 0,
+    seed: int = 0,
+    prefix: str = "SIM",
+) -> SimulatedCohort:
+    """Generate a cohort with a planted signal (``effect > 0``) or none (``effect = 0``).
+
+    Every module has a latent per-sample activity that shifts its genes' expression. The
+    mean activity of the first ``n_signal_modules`` modules lowers the response (IC50),
+    lengthens survival (hazard ratio ``exp(-effect)`` per sd) and raises the chance of
+    response, all scaled by ``effect``. ``gene_seed`` fixes genes and modules (use the same
+    value to make a training and a test cohort that share modules); ``seed`` the samples.
+    Sample ids are ``{prefix}-0001`` ...; the result is flagged ``simulated=True``.
+    """
+    if n_modules * module_size > n_genes or n_signal_modules > n_modules or n_samples < 3:
+        raise DataError("simulation", "need n_genes >= n_modules * module_size, n_samples >= 3")
+    layout = np.random.default_rng(gene_seed)
+    genes = np.array([f"SIMGENE{i:04d}" for i in range(n_genes)])
+    members = layout.permutation(n_genes)[: n_modules * module_size].reshape(n_modules, module_size)
+    modules = {f"SIM_MODULE_{k:02d}": genes[members[k]].tolist() for k in range(n_modules)}
+    baseline = layout.normal(8.0, 1.5, n_genes)
+
+    rng = np.random.default_rng(seed)
+    samples = [f"{prefix}-{j + 1:04d}" for j in range(n_samples)]
+    activity = rng.normal(size=(n_modules, n_samples))
+    values = baseline[:, None] + noise * rng.normal(size=(n_genes, n_samples))
+    for k in range(n_modules):
+        values[members[k]] += activity[k]
+    signal = activity[:n_signal_modules].mean(axis=0)
+    signal = (signal - signal.mean()) / signal.std()
+    response = 1.0 - effect * signal + 0.5 * rng.normal(size=n_samples)
+    # exponential survival, median 24 months at average activity; uniform censoring
+    true_time = rng.exponential(24.0 / np.log(2) * np.exp(effect * signal))
+    censor = rng.uniform(12.0, 72.0, n_samples)
+    responder = rng.random(n_samples) < 1.0 / (1.0 + np.exp(-2.0 * effect * signal))
+    index = pd.Index(samples, name="sample")
+    return SimulatedCohort(
+        expression=pd.DataFrame(values, index=pd.Index(genes, name="gene"), columns=index),
+        response=pd.Series(response, index=index, name="response"),
+        time=pd.Series(np.minimum(true_time, censor), index=index, name="time_months"),
+        event=pd.Series((true_time <= censor).astype(int), index=index, name="event"),
+        responder=pd.Series(responder, index=index, name="responder"),
+        activity=pd.Series(signal, index=index, name="activity"),
+        modules=modules,
+        signal_modules=list(modules)[:n_signal_modules],
+        effect=effect,
+        seed=seed,
+    )

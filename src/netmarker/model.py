@@ -1,0 +1,510 @@
+"""Train, apply, save and load linear drug-response predictors on module features.
+
+Features are **samples x features** DataFrames (transpose the output of
+``netmarker.features``). Features are standardised on the training cohort, ranked by the
+absolute coefficient of a model fitted on all of them, and the top N kept (N given or chosen
+by inner cross-validation); the final model is refitted on the kept features.
+Models are stored as one JSON file (never pickle).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LinearRegression, LogisticRegression, RidgeCV
+from sklearn.metrics import mean_squared_error, roc_auc_score
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.svm import LinearSVR
+
+from netmarker.errors import NetmarkerError
+from netmarker.features import DataError, _preview, check_matrix
+
+log = logging.getLogger(__name__)
+
+Method = Literal["ridge", "svr", "linear", "logistic"]
+TopN = int | Literal["cv"] | None
+METHODS: tuple[str, ...] = ("ridge", "svr", "linear", "logistic")
+#: regularisation grids searched by cross-validation inside every fit
+RIDGE_ALPHAS: tuple[float, ...] = tuple(float(a) for a in np.logspace(-3, 4, 15))
+SVR_CS: tuple[float, ...] = (0.001, 0.01, 0.1, 1.0, 10.0)
+LOGISTIC_CS: tuple[float, ...] = tuple(float(c) for c in np.logspace(-3, 3, 7))
+#: numbers of top features tried when ``top_n="cv"`` (capped at the number of features)
+TOP_N_GRID: tuple[int, ...] = (1, 2, 3, 5, 10, 20, 50, 100)
+FORMAT = "netmarker-model"
+FORMAT_VERSION = 1
+
+
+@dataclass
+class TrainedModel:
+    """A fitted linear predictor: everything needed to apply it, plus where it came from.
+
+    ``coefficients`` apply to standardised features ``(x - scaler_mean) / scaler_scale`` in
+    the order of ``feature_names``. ``ranking`` holds every candidate feature's coefficient
+    in the ranking fit (all features), sorted by decreasing absolute value.
+    """
+
+    method: str
+    feature_names: list[str]
+    scaler_mean: np.ndarray
+    scaler_scale: np.ndarray
+    coefficients: np.ndarray
+    intercept: float
+    hyperparameters: dict[str, Any]
+    training_samples: list[str]
+    ranking: pd.Series
+    classes: list[Any] | None = None
+    cv_metrics: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Fit:
+    """Result of fitting on arrays: selected column indices and the final model's parameters."""
+
+    selected: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    ranking_coef: np.ndarray
+    hyper: dict[str, Any]
+
+
+def _scaler(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and scale (population sd; 1 where constant, as scikit-learn's StandardScaler)."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    return mean, scale
+
+
+def _folds(n: int, k: int | str, seed: int, y: np.ndarray | None) -> KFold | StratifiedKFold:
+    """K-fold splitter with at most ``n`` folds (stratified when class labels ``y`` given)."""
+    if y is not None:
+        smallest = int(np.bincount(y.astype(int)).min())
+        return StratifiedKFold(
+            n_splits=max(2, min(int(k), smallest)), shuffle=True, random_state=seed
+        )
+    return KFold(n_splits=max(2, min(int(k), n)), shuffle=True, random_state=seed)
+
+
+def _fit_linear(
+    x: np.ndarray, y: np.ndarray, method: str, seed: int
+) -> tuple[np.ndarray, float, dict[str, Any]]:
+    """Fit one standardised model, regularisation chosen by internal CV; coef, intercept, hyper."""
+    n = len(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if method == "ridge":
+            est = RidgeCV(alphas=RIDGE_ALPHAS).fit(x, y)
+            return est.coef_.ravel(), float(est.intercept_), {"alpha": float(est.alpha_)}
+        if method == "linear":
+            est = LinearRegression().fit(x, y)
+            return est.coef_.ravel(), float(est.intercept_), {}
+        if method == "svr":
+
+            def make_svr(c: float) -> LinearSVR:
+                return LinearSVR(C=c, random_state=seed, max_iter=20000, dual="auto")
+
+            c = _choose_c(make_svr, x, y, SVR_CS, None, seed) if n >= 6 else 1.0
+            est = make_svr(c).fit(x, y)
+            return est.coef_.ravel(), float(np.ravel(est.intercept_)[0]), {"C": c}
+
+        # logistic: y holds 0/1
+        def make_logistic(c: float) -> LogisticRegression:
+            return LogisticRegression(C=c, solver="newton-cholesky", max_iter=1000)
+
+        c = _choose_c(make_logistic, x, y, LOGISTIC_CS, y, seed)
+        est = make_logistic(c).fit(x, y)
+        return est.coef_.ravel(), float(est.intercept_[0]), {"C": c}
+
+
+def _choose_c(
+    make: Callable[[float], Any],
+    x: np.ndarray,
+    y: np.ndarray,
+    grid: tuple[float, ...],
+    labels: np.ndarray | None,
+    seed: int,
+) -> float:
+    """Regularisation C with the lowest 3-fold CV loss (MSE, or log loss for labels)."""
+    loss = dict.fromkeys(grid, 0.0)
+    for train, test in _folds(len(y), 3, seed, labels).split(x, labels):
+        for c in grid:
+            est = make(c).fit(x[train], y[train])
+            if labels is None:
+                loss[c] += float(np.sum((est.predict(x[test]) - y[test]) ** 2))
+            else:
+                prob = np.clip(est.predict_proba(x[test])[:, 1], 1e-12, 1 - 1e-12)
+                loss[c] -= float(np.sum(y[test] * np.log(prob) + (1 - y[test]) * np.log1p(-prob)))
+    return min(grid, key=lambda c: (loss[c], -c))  # ties -> stronger regularisation
+
+
+def _predict_linear(x: np.ndarray, coef: np.ndarray, intercept: float, method: str) -> np.ndarray:
+    raw = x @ coef + intercept
+    return 1.0 / (1.0 + np.exp(-raw)) if method == "logistic" else raw
+
+
+def _rank(x: np.ndarray, y: np.ndarray, method: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column order by decreasing |coefficient| of a model on all (standardised) columns."""
+    coef, _, _ = _fit_linear(x, y, method, seed)
+    return np.argsort(-np.abs(coef), kind="stable"), coef
+
+
+def _choose_top_n(
+    x: np.ndarray, y: np.ndarray, method: str, grid: list[int], inner_cv: int, seed: int
+) -> tuple[int, dict[int, float]]:
+    """Pick N from ``grid`` by inner K-fold CV (ranking redone inside every fold)."""
+    labels = y if method == "logistic" else None
+    oof = {n: np.empty(len(y)) for n in grid}
+    for train, test in _folds(len(y), inner_cv, seed, labels).split(x, labels):
+        mean, scale = _scaler(x[train])
+        xs_train, xs_test = (x[train] - mean) / scale, (x[test] - mean) / scale
+        order, _ = _rank(xs_train, y[train], method, seed)
+        for n in grid:
+            cols = order[:n]
+            coef, intercept, _ = _fit_linear(xs_train[:, cols], y[train], method, seed)
+            oof[n][test] = _predict_linear(xs_test[:, cols], coef, intercept, method)
+    if method == "logistic":
+        loss = {n: -float(roc_auc_score(y, p)) for n, p in oof.items()}
+    else:
+        loss = {n: float(mean_squared_error(y, p)) for n, p in oof.items()}
+    best = min(grid, key=lambda n: (loss[n], n))  # ties -> fewer features
+    return best, loss
+
+
+def fit_arrays(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    method: str,
+    top_n: TopN,
+    top_n_grid: tuple[int, ...] = TOP_N_GRID,
+    inner_cv: int = 5,
+    seed: int = 0,
+) -> _Fit:
+    """Scale, rank, select and refit on plain arrays (no validation; used inside CV folds)."""
+    p = x.shape[1]
+    mean, scale = _scaler(x)
+    xs = (x - mean) / scale
+    order, ranking_coef = _rank(xs, y, method, seed)
+    hyper: dict[str, Any] = {}
+    if top_n is None:
+        n_keep = p
+    elif top_n == "cv":
+        grid = sorted({min(n, p) for n in top_n_grid})
+        n_keep, loss = _choose_top_n(x, y, method, grid, inner_cv, seed)
+        hyper["top_n_grid"] = grid
+        hyper["top_n_cv_loss"] = [loss[n] for n in grid]
+        hyper["top_n_cv_loss_name"] = "-auc" if method == "logistic" else "mse"
+    else:
+        n_keep = min(int(top_n), p)
+    cols = np.sort(order[:n_keep]) if n_keep < p else np.arange(p)
+    coef, intercept, final_hyper = _fit_linear(xs[:, cols], y, method, seed)
+    hyper.update(final_hyper)
+    hyper["top_n"] = int(n_keep)
+    return _Fit(cols, mean[cols], scale[cols], coef, intercept, ranking_coef, hyper)
+
+
+def prepare_training_data(
+    features: pd.DataFrame, response: pd.Series, method: str
+) -> tuple[pd.DataFrame, np.ndarray, list[Any] | None]:
+    """Validate and align features (samples x features) with the response.
+
+    Returns the aligned features, the response as floats (0/1 for ``"logistic"``) and, for
+    labels, the two classes ``[negative, positive]``. Raises :class:`DataError` for every
+    problem, naming the samples or features involved.
+    """
+    if method not in METHODS:
+        raise DataError("method", f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    check_matrix(features, "features", rows="samples", columns="features")
+    if not isinstance(response, pd.Series):
+        raise DataError("response", f"expected a pandas Series, got {type(response).__name__}")
+    if response.index.has_duplicates:
+        dups = response.index[response.index.duplicated()].unique().tolist()
+        raise DataError("response", f"duplicate samples: {_preview(dups)}")
+    common = features.index[features.index.isin(response.index)]
+    if len(common) == 0:
+        hint = ""
+        if features.columns.isin(response.index).any():
+            hint = " (the feature columns match the samples: transpose the features with .T)"
+        raise DataError(
+            "response",
+            f"no samples in common between features ({_preview(features.index.tolist(), 3)}) "
+            f"and response ({_preview(response.index.tolist(), 3)}){hint}",
+        )
+    n_left = len(features) - len(common) + len(response) - len(common)
+    if n_left:
+        log.warning("%d samples have features or response but not both; ignored", n_left)
+    y_raw = response.loc[common]
+    if y_raw.isna().any():
+        raise DataError("response", f"missing values for samples {_preview(common[y_raw.isna()])}")
+    if len(common) < 3:
+        raise DataError("response", f"only {len(common)} samples in common; need at least 3")
+    x = features.loc[common]
+    constant = x.columns[x.nunique() <= 1].tolist()
+    if constant:
+        raise DataError("features", f"constant across the training samples: {_preview(constant)}")
+    classes = None
+    if method == "logistic":
+        values = sorted(pd.unique(y_raw).tolist())
+        if len(values) != 2:
+            raise DataError(
+                "response",
+                f"logistic regression needs 2 classes, found {len(values)}: {_preview(values)}",
+            )
+        y = (y_raw == values[1]).to_numpy(dtype=np.float64)
+        smallest = int(min(y.sum(), len(y) - y.sum()))
+        if smallest < 2:
+            raise DataError("response", f"each class needs at least 2 samples; {values} has fewer")
+        classes = [v.item() if isinstance(v, np.generic) else v for v in values]
+    else:
+        if not pd.api.types.is_numeric_dtype(y_raw) or pd.api.types.is_bool_dtype(y_raw):
+            raise DataError("response", "regression needs numeric values (use method='logistic')")
+        y = y_raw.to_numpy(dtype=np.float64)
+        if not np.isfinite(y).all():
+            raise DataError(
+                "response", f"infinite values for samples {_preview(common[~np.isfinite(y)])}"
+            )
+        if np.ptp(y) == 0:
+            raise DataError("response", "the response is the same for every sample")
+    return x, y, classes
+
+
+def train(
+    features: pd.DataFrame,
+    response: pd.Series,
+    *,
+    method: Method = "ridge",
+    top_n: TopN = "cv",
+    top_n_grid: tuple[int, ...] = TOP_N_GRID,
+    cv: int | Literal["loo"] | None = 5,
+    inner_cv: int = 5,
+    seed: int = 0,
+    metadata: dict[str, Any] | None = None,
+) -> TrainedModel:
+    """Train a predictor of ``response`` (Series by sample) from ``features`` (samples x features).
+
+    ``method``: ``"ridge"`` (alpha by efficient leave-one-out CV), ``"svr"`` (linear SVR, C by
+    3-fold CV), ``"linear"`` (ordinary least squares) or ``"logistic"`` (two classes; C by CV;
+    the larger / ``True`` label is the positive class). ``top_n``: an int keeps that many
+    top-ranked features, ``"cv"`` chooses N from ``top_n_grid`` by ``inner_cv``-fold CV,
+    ``None`` keeps all. ``cv`` (folds or ``"loo"``; ``None`` to skip) gives the honest
+    out-of-fold metrics stored in ``cv_metrics`` (selection redone inside every fold).
+    """
+    x, y, classes = prepare_training_data(features, response, method)
+    if isinstance(top_n, int) and top_n < 1:
+        raise DataError("top_n", f"must be >= 1, got {top_n}")
+    if top_n is not None and not isinstance(top_n, int) and top_n != "cv":
+        raise DataError("top_n", f"must be an int, 'cv' or None, got {top_n!r}")
+    fit = fit_arrays(
+        x.to_numpy(np.float64),
+        y,
+        method=method,
+        top_n=top_n,
+        top_n_grid=top_n_grid,
+        inner_cv=inner_cv,
+        seed=seed,
+    )
+    names = x.columns.astype(str)
+    ranking = pd.Series(fit.ranking_coef, index=names, name="coefficient")
+    ranking = ranking.iloc[np.argsort(-np.abs(fit.ranking_coef), kind="stable")]
+    hyper = dict(fit.hyper)
+    hyper.update({"method": method, "top_n_requested": top_n, "inner_cv": inner_cv, "seed": seed})
+    model = TrainedModel(
+        method=method,
+        feature_names=names[fit.selected].tolist(),
+        scaler_mean=fit.mean,
+        scaler_scale=fit.scale,
+        coefficients=fit.coef,
+        intercept=fit.intercept,
+        hyperparameters=hyper,
+        training_samples=x.index.astype(str).tolist(),
+        ranking=ranking,
+        classes=classes,
+        metadata=dict(metadata or {}),
+    )
+    if cv is not None:
+        from netmarker.evaluate import cross_validate  # evaluate builds on this module
+
+        result = cross_validate(
+            features,
+            response,
+            method=method,
+            cv=cv,
+            top_n=top_n,
+            top_n_grid=top_n_grid,
+            inner_cv=inner_cv,
+            seed=seed,
+        )
+        model.cv_metrics = {**result.metrics, "cv": cv}
+    return model
+
+
+def predict(
+    model: TrainedModel,
+    features: pd.DataFrame,
+    *,
+    standardize: Literal["training", "cohort"] = "training",
+) -> pd.Series:
+    """Apply ``model`` to ``features`` (samples x features, matched by feature name).
+
+    ``standardize="training"`` scales with the training cohort's means and sds (same
+    platform); ``"cohort"`` z-scores the new cohort on its own (e.g. patients measured on
+    another platform). Returns predicted response values (regression) or the probability
+    of the positive class (logistic), indexed by sample.
+    """
+    check_matrix(features, "features", rows="samples", columns="features")
+    columns = features.columns.astype(str)
+    missing = [f for f in model.feature_names if f not in set(columns)]
+    if missing:
+        raise DataError(
+            "features",
+            f"{len(missing)} of the model's {len(model.feature_names)} features are missing: "
+            f"{_preview(missing)} (score the same modules as in training)",
+        )
+    x = features.set_axis(columns, axis=1).loc[:, model.feature_names].to_numpy(np.float64)
+    if standardize == "training":
+        xs = (x - model.scaler_mean) / model.scaler_scale
+    elif standardize == "cohort":
+        if len(x) < 2:
+            raise DataError("features", "cohort standardisation needs at least 2 samples")
+        sd = x.std(axis=0)
+        if (sd == 0).any():
+            constant = [f for f, s in zip(model.feature_names, sd, strict=True) if s == 0]
+            raise DataError("features", f"constant in this cohort: {_preview(constant)}")
+        xs = (x - x.mean(axis=0)) / sd
+    else:
+        raise DataError("standardize", f"use 'training' or 'cohort', got {standardize!r}")
+    values = _predict_linear(xs, model.coefficients, model.intercept, model.method)
+    name = "probability" if model.method == "logistic" else "predicted"
+    return pd.Series(values, index=features.index, name=name)
+
+
+def biomarker_table(model: TrainedModel) -> pd.DataFrame:
+    """The kept features with their coefficients, ranked by decreasing absolute coefficient."""
+    order = np.argsort(-np.abs(model.coefficients), kind="stable")
+    return pd.DataFrame(
+        {
+            "feature": [model.feature_names[i] for i in order],
+            "coefficient": model.coefficients[order],
+            "rank": np.arange(1, len(order) + 1),
+        }
+    )
+
+
+def model_to_dict(model: TrainedModel) -> dict[str, Any]:
+    """Plain-JSON representation of a model (the saved file's content)."""
+    from netmarker.report import to_jsonable
+
+    return to_jsonable(
+        {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "method": model.method,
+            "feature_names": model.feature_names,
+            "scaler_mean": model.scaler_mean,
+            "scaler_scale": model.scaler_scale,
+            "coefficients": model.coefficients,
+            "intercept": model.intercept,
+            "classes": model.classes,
+            "hyperparameters": model.hyperparameters,
+            "training_samples": model.training_samples,
+            "ranking": {
+                "feature": model.ranking.index.tolist(),
+                "coefficient": model.ranking.to_numpy(),
+            },
+            "cv_metrics": model.cv_metrics,
+            "metadata": model.metadata,
+        }
+    )
+
+
+def save_model(model: TrainedModel, path: str | Path) -> Path:
+    """Save ``model`` as one JSON file (floats round-trip exactly; no pickle), atomically."""
+    from netmarker.report import write_json
+
+    return write_json(model_to_dict(model), path)
+
+
+def _bad(path: str | Path, problem: str) -> NetmarkerError:
+    return DataError(str(path), f"not a valid netmarker model: {problem}")
+
+
+def _float_array(doc: dict[str, Any], key: str, n: int, path: str | Path) -> np.ndarray:
+    values = doc.get(key)
+    if not isinstance(values, list) or len(values) != n:
+        raise _bad(path, f"{key!r} must be a list of {n} numbers")
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        raise _bad(path, f"{key!r} holds non-numeric values")
+    array = np.asarray(values, dtype=np.float64)
+    if not np.isfinite(array).all():
+        raise _bad(path, f"{key!r} holds non-finite values")
+    return array
+
+
+def load_model(path: str | Path) -> TrainedModel:
+    """Load and validate a model saved by :func:`save_model` (format, version, shapes)."""
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(str(p), "model file not found")
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _bad(p, f"not JSON ({exc})") from exc
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise _bad(p, f"the 'format' field is not {FORMAT!r}")
+    if doc.get("format_version") != FORMAT_VERSION:
+        raise _bad(
+            p,
+            f"format_version {doc.get('format_version')!r} is not supported "
+            f"(this netmarker reads {FORMAT_VERSION})",
+        )
+    if doc.get("method") not in METHODS:
+        raise _bad(p, f"unknown method {doc.get('method')!r}")
+    names = doc.get("feature_names")
+    if not isinstance(names, list) or not names or not all(isinstance(f, str) for f in names):
+        raise _bad(p, "'feature_names' must be a non-empty list of strings")
+    n = len(names)
+    scale = _float_array(doc, "scaler_scale", n, p)
+    if (scale <= 0).any():
+        raise _bad(p, "'scaler_scale' must be positive")
+    intercept = doc.get("intercept")
+    if not isinstance(intercept, int | float) or isinstance(intercept, bool):
+        raise _bad(p, "'intercept' must be a number")
+    ranking = doc.get("ranking")
+    if not isinstance(ranking, dict) or not isinstance(ranking.get("feature"), list):
+        raise _bad(p, "'ranking' must hold 'feature' and 'coefficient' lists")
+    ranking_coef = _float_array(ranking, "coefficient", len(ranking["feature"]), p)
+    classes = doc.get("classes")
+    if doc["method"] == "logistic" and (not isinstance(classes, list) or len(classes) != 2):
+        raise _bad(p, "a logistic model needs 2 'classes'")
+    for key in ("hyperparameters", "cv_metrics", "metadata"):
+        if not isinstance(doc.get(key), dict):
+            raise _bad(p, f"{key!r} must be an object")
+    samples = doc.get("training_samples")
+    if not isinstance(samples, list):
+        raise _bad(p, "'training_samples' must be a list")
+    return TrainedModel(
+        method=doc["method"],
+        feature_names=names,
+        scaler_mean=_float_array(doc, "scaler_mean", n, p),
+        scaler_scale=scale,
+        coefficients=_float_array(doc, "coefficients", n, p),
+        intercept=float(intercept),
+        hyperparameters=doc["hyperparameters"],
+        training_samples=[str(s) for s in samples],
+        ranking=pd.Series(ranking_coef, index=pd.Index(ranking["feature"]), name="coefficient"),
+        classes=classes,
+        cv_metrics=doc["cv_metrics"],
+        metadata=doc["metadata"],
+    )
