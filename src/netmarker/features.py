@@ -135,11 +135,11 @@ def match_gene_sets(
             ),
         )
     if not kept:
+        reasons = [f"{s} ({r})" for s, r in zip(coverage["set"], coverage["reason"], strict=True)]
         raise DataError(
             "gene sets",
-            f"none of the {len(coverage)} gene sets has between {min_size} and "
-            f"{max_size or 'all'} measured genes (largest coverage: "
-            f"{int(coverage['n_covered'].max())} genes) — check gene identifiers (symbols?)",
+            f"none of the {len(coverage)} gene sets is usable: {_preview(reasons, 3)} "
+            "— check the gene identifiers (HGNC symbols?) and min_size",
         )
     return kept, coverage
 
