@@ -203,7 +203,7 @@ def test_geo_series_matrix_errors(tmp_path: Path, mapper: GeneMapper) -> None:
         ("\n\n", "only blank lines"),
         ("gene\tS1\tS2\n", "no data rows"),
         ("gene\tnote\nTP53\tx\nMYC\ty\n", "no numeric"),
-        ("gene\tS1\tS1\nTP53\t1\t2\n", "duplicate column name"),
+        ("gene\tS1\tS1\nTP53\t1\t2\n", ":1: duplicate sample name"),
         ("gene\tS1\tS2\nTP53\t1\t2\n\nMYC\t3\tabc\nEGFR\t1\t1\nERBB2\t1\t1\n", ":4: non-numeric"),
         ("gene\tS1\nTP53\t1\n\t2\n", ":3: empty gene id"),
         ("gene\tS1\tS2\nTP53\t1\t2\nMYC\t1\t2\t3\n", ":3: ragged"),

@@ -23,7 +23,7 @@ import pandas as pd
 from netmarker.errors import InputError
 from netmarker.io.common import open_text
 from netmarker.io.idmap import GeneMapper
-from netmarker.io.response import is_missing, read_text_table, to_numbers
+from netmarker.io.response import is_missing, read_text_table
 from netmarker.io.samples import tcga_patient
 
 IdType = Literal["auto", "symbol", "entrez", "ensembl", "probe"]
@@ -164,9 +164,17 @@ def _detect_format(p: Path) -> str:
 
 
 def _split_columns(
-    p: Path, df: pd.DataFrame, gene_column: str | None, sample_columns: list[str] | None
-) -> tuple[str, list[str], list[str]]:
-    """(gene column, sample columns, annotation columns) of a table read as strings."""
+    p: Path,
+    df: pd.DataFrame,
+    lines: np.ndarray,
+    gene_column: str | None,
+    sample_columns: list[str] | None,
+) -> tuple[pd.Series, pd.DataFrame, list[str]]:
+    """(gene ids, float values of the sample columns, annotation columns) of a table.
+
+    Numeric columns are samples; a text column is a sample column with a bad cell when most
+    of its cells are numbers (InputError naming line and column), else annotation.
+    """
     cols = list(df.columns)
     if gene_column is None:
         lower = {c.lower(): c for c in cols}
@@ -177,40 +185,53 @@ def _split_columns(
         missing = [c for c in sample_columns if c not in cols]
         if missing:
             raise InputError(p, f"sample column(s) {missing[:5]} not found", 1)
-        return gene_column, list(sample_columns), []
-    samples, annotation = [], []
-    for c in cols:
-        if c == gene_column:
-            continue
+    candidates = sample_columns or [c for c in cols if c != gene_column]
+    values: dict[str, np.ndarray] = {}
+    annotation: list[str] = []
+    for c in candidates:
         s = df[c]
-        present = s[~is_missing(s)]
-        numeric = pd.to_numeric(present, errors="coerce").notna().mean() if len(present) else 0
-        (samples if numeric >= 0.5 else annotation).append(c)
-    return gene_column, samples, annotation
+        if pd.api.types.is_bool_dtype(s) or not (
+            pd.api.types.is_numeric_dtype(s) or pd.api.types.is_object_dtype(s)
+        ):
+            annotation.append(c)
+            continue
+        if pd.api.types.is_numeric_dtype(s):
+            values[c] = s.to_numpy(dtype=float)
+            continue
+        text = s.astype("string").fillna("").str.strip()
+        missing_cells = is_missing(text)
+        parsed = pd.to_numeric(text.where(~missing_cells), errors="coerce")
+        present = int((~missing_cells).sum())
+        if sample_columns is None and (present == 0 or parsed.notna().sum() < 0.5 * present):
+            annotation.append(c)
+            continue
+        bad = parsed.isna() & ~missing_cells
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(
+                p, f"non-numeric value {text.iloc[i]!r} in column {c!r}", int(lines[i])
+            )
+        values[c] = parsed.to_numpy(dtype=float)
+    ids = df[gene_column]
+    if pd.api.types.is_float_dtype(ids):  # numeric ids with gaps (Entrez) come back as floats
+        ids = ids.astype("Int64")
+    ids = ids.astype("string").fillna("").str.strip().astype(object)
+    return ids, pd.DataFrame(values, index=df.index), annotation
 
 
 def _read_delimited(
     p: Path, gene_column: str | None, sample_columns: list[str] | None
 ) -> tuple[pd.Series, pd.DataFrame, np.ndarray, list[str]]:
-    df, _ = read_text_table(p, comment="#")
+    df, notes = read_text_table(p, comment="#", infer_numbers=True, duplicate_columns=True)
     first = df.attrs["first_line"]
-    blank = (df == "").all(axis=1).to_numpy()
+    if any(n.startswith("duplicate column") for n in notes):
+        dup = next(n for n in notes if n.startswith("duplicate column"))
+        raise InputError(p, dup.split(":")[0].replace("column", "sample"), first - 1)
+    blank = df.isna().all(axis=1).to_numpy()
     lines = np.arange(first, first + len(df))[~blank]
     df = df[~blank].reset_index(drop=True)
-    gene_col, samples, annotation = _split_columns(p, df, gene_column, sample_columns)
-    _check_numeric(p, df, samples, lines)
-    values = pd.DataFrame({c: to_numbers(p, df[c], c).to_numpy() for c in samples}, index=df.index)
-    return df[gene_col].str.strip(), values, lines, annotation
-
-
-def _check_numeric(p: Path, df: pd.DataFrame, samples: list[str], lines: np.ndarray) -> None:
-    """Raise InputError for the first non-numeric cell, naming its file line and column."""
-    for c in samples:
-        s = df[c]
-        bad = pd.to_numeric(s.where(~is_missing(s)), errors="coerce").isna() & ~is_missing(s)
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(p, f"non-numeric value {s.iloc[i]!r} in column {c!r}", int(lines[i]))
+    ids, values, annotation = _split_columns(p, df, lines, gene_column, sample_columns)
+    return ids, values, lines, annotation
 
 
 def _read_parquet(
@@ -223,11 +244,10 @@ def _read_parquet(
     if not isinstance(df.index, pd.RangeIndex):
         df = df.reset_index()
     df.columns = [str(c) for c in df.columns]
-    text = df.astype(str).where(df.notna(), "")
-    gene_col, samples, annotation = _split_columns(p, text, gene_column, sample_columns)
-    values = pd.DataFrame({c: to_numbers(p, text[c], c, 1) for c in samples})
     # Parquet has no lines: row numbers (1-based) stand in for them in messages
-    return text[gene_col].str.strip(), values, np.arange(1, len(df) + 1), annotation
+    lines = np.arange(1, len(df) + 1)
+    ids, values, annotation = _split_columns(p, df, lines, gene_column, sample_columns)
+    return ids, values, lines, annotation
 
 
 def _read_series_matrix(
@@ -273,11 +293,10 @@ def _read_series_matrix(
     dup = sorted({s for s in samples if samples.count(s) > 1})
     if dup:
         raise InputError(p, f"duplicate sample name(s) {dup[:5]}", header_line)
-    table = pd.DataFrame(rows, columns=["ID_REF", *samples], dtype=str)
+    table = pd.DataFrame(rows, columns=["ID_REF", *samples], dtype=object)
     line_arr = np.asarray(lines, dtype=int)
-    _check_numeric(p, table, samples, line_arr)
-    values = pd.DataFrame({c: to_numbers(p, table[c], c).to_numpy() for c in samples})
-    return table["ID_REF"], values, line_arr, []
+    ids, values, _ = _split_columns(p, table, line_arr, "ID_REF", samples)
+    return ids, values, line_arr, []
 
 
 # -- ids ---------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ Aggregate = Literal["median", "mean"]
 #: Strings read as a missing value (not as an error).
 MISSING = frozenset({"", "NA", "N/A", "NAN", "NAN.", "NULL", "NONE", "-", "?"})
 
+_NA_STRINGS = sorted({v for m in MISSING for v in (m, m.lower(), m.title())} - {""})
 _SAMPLE_NAMES = ("sample", "sample_id", "organoid", "cell_line", "cosmic_id", "model", "patient")
 _DRUG_NAMES = ("drug", "drug_name", "drug name", "compound", "drug.name")
 _VALUE_NAMES = ("value", "ln_ic50", "lnic50", "ic50", "median_ic50", "auc", "response")
@@ -52,6 +53,7 @@ def read_text_table(
     delimiter: str | None = None,
     comment: str | None = None,
     duplicate_columns: bool = False,
+    infer_numbers: bool = False,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Read a delimited text file as strings, with exact line numbers.
 
@@ -60,7 +62,9 @@ def read_text_table(
     ``encoding`` (TCGA tables contain Latin-1 bytes); the returned notes say so. Blank lines
     are kept as all-empty rows. A header one field shorter than the rows (R row names) gets
     an empty-named first column. Duplicate column names raise InputError, unless
-    ``duplicate_columns`` (later copies are renamed ``name.1``, ... and noted).
+    ``duplicate_columns`` (later copies are renamed ``name.1``, ... and noted). Cells are
+    strings, or with ``infer_numbers`` numbers where a whole column parses (:data:`MISSING`
+    markers and blank cells then become NaN).
     """
     notes: list[str] = []
     for enc in dict.fromkeys((encoding, "latin-1")):
@@ -88,10 +92,12 @@ def read_text_table(
         df = pd.read_csv(
             io.StringIO(text),
             sep=sep,
-            dtype=str,
+            dtype=None if infer_numbers else str,
             keep_default_na=False,
+            na_values=_NA_STRINGS if infer_numbers else None,
             skip_blank_lines=False,
             skiprows=skipped,
+            low_memory=False,
         )
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
