@@ -270,3 +270,11 @@ def test_real_organoid_expression_and_response_ids(shared_data: Path) -> None:
     assert m.n_matched == 19 and m.unmatched_wanted == []
     assert m.counts() == {"exact": 16, "case": 3}  # P19a, P19b, P24a
     assert sorted(m.unmatched_available) == ["P24B", "P27", "P5"]
+
+
+def test_geo_series_matrix_with_symbols(tmp_path: Path, mapper: GeneMapper) -> None:
+    text = SERIES.replace('"1_at"', '"TP53"').replace('"2_at"', '"MYC"').replace('"3_at"', '"EGFR"')
+    text = text.replace('"4_at"', '"HER2"').replace('"5_at"', '"ERBB2"')
+    data = read_expression(write(tmp_path / "s.txt", text), mapper=mapper)
+    assert data.report.id_type == "symbol"
+    assert data.matrix.loc["ERBB2"].tolist() == [6.0, 6.5]  # HER2 (alias) and ERBB2 rows

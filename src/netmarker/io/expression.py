@@ -125,7 +125,9 @@ def read_expression(
         raise InputError(p, "no data rows")
     if values.shape[1] == 0:
         raise InputError(p, "no numeric (sample) columns", 1)
-    kind = _detect_id_type(ids, "probe" if fmt == "geo_series_matrix" else id_type)
+    if fmt == "geo_series_matrix" and id_type == "auto" and id_map is not None:
+        id_type = "probe"  # series-matrix rows are platform ids whenever a platform map is given
+    kind = _detect_id_type(ids, id_type)
     report = ExpressionReport(path=str(p), format=fmt, id_type=kind, genes_read=len(ids))
     report.annotation_columns = annotation
     report.samples = values.shape[1]
