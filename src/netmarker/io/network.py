@@ -216,7 +216,7 @@ def _read_table(path: Path, fmt: str, skip: int, first: str, sep: str, id_type: 
     names = [header[i] for i in cols]
     _check_fields(path, df, names, len(header), line_of, sep, allow_empty=("a", "b"))
     score = _scores(path, df, line_of) if isc is not None else _nan(len(df))
-    _check_duplicate_lines(path, skip + 1)
+    _check_lines(path, skip + 1, sep, len(header))
     kind = _id_kind(path, df, id_type, line_of)
     return _Raw(df["a"], df["b"], score, isc is not None, fmt, kind, line_of)
 
@@ -236,17 +236,15 @@ def _read_headerless(
             raise InputError(
                 path, f"expected an integer id, found {df[col].iat[row]!r}", line_of(row)
             )
-    _check_duplicate_lines(path, skip)
+    _check_lines(path, skip, sep, len(_split(first, sep)))
     if node_list is not None:
         ids = _read_node_list(Path(node_list))
-        for col in ("a", "b"):
-            mapped = df[col].map(ids)
-            if mapped.isna().any():
-                row = int(np.flatnonzero(mapped.isna().to_numpy())[0])
-                raise InputError(
-                    path, f"node index {df[col].iat[row]} is not in {node_list}", line_of(row)
-                )
-            df[col] = mapped
+        ma, mb = df["a"].map(ids), df["b"].map(ids)
+        row = _first_row(ma.isna() | mb.isna())
+        if row is not None:
+            bad = df["a"].iat[row] if pd.isna(ma.iat[row]) else df["b"].iat[row]
+            raise InputError(path, f"node index {bad} is not in {node_list}", line_of(row))
+        df["a"], df["b"] = ma, mb
         kind = _id_kind(path, df, id_type, line_of)
     elif fmt == "menche" or id_type == "entrez":
         kind = "entrez"
@@ -407,12 +405,23 @@ def _nan(n: int) -> pd.Series:
     return pd.Series(np.full(n, np.nan))
 
 
-def _check_duplicate_lines(path: Path, lines_before: int) -> None:
-    """The same data line twice is an error; a reversed pair or a repeated pair with another
-    score or other extra columns is merged instead."""
+def _check_lines(path: Path, lines_before: int, sep: str, n_fields: int) -> None:
+    """Checks on the raw data lines that the parsed columns cannot show: more fields than
+    the header (``usecols`` hides them), and the same line twice (an error; a reversed pair
+    or a repeated pair with another score is merged instead)."""
     with open_text(path) as fh:
-        lines = pd.Series(fh.read().splitlines()[lines_before:])
+        text = fh.read()
+    lines = pd.Series(text.splitlines()[lines_before:])
     lines = lines[lines != ""]
+    if sep in "\t " and '"' not in text:  # quoted fields could hold the separator
+        fields = lines.str.count(sep) + 1
+        if (fields > n_fields).any():
+            row = int((fields > n_fields).idxmax())
+            raise InputError(
+                path,
+                f"row has {fields[row]} fields, expected {n_fields}",
+                row + lines_before + 1,
+            )
     dup = lines.duplicated()
     if not dup.any():
         return
