@@ -241,6 +241,8 @@ def test_organoid_ids_match_case_insensitively() -> None:
     assert m.counts() == {"exact": 1, "case": 3}
     assert m.unmatched_wanted == ["P9"] and m.unmatched_available == ["P24B", "P5"]
     assert "P24B" in m.summary()
+    ic50 = pd.Series([1.0, 2.0, 3.0], index=["P19a", "P9", "P10"])
+    assert m.to_available(ic50).to_dict() == {"P19A": 1.0, "P10": 3.0}
 
 
 def test_match_punctuation_and_ambiguity() -> None:

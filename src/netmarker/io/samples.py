@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+import pandas as pd
+
 IdKind = Literal["sample", "patient"]
 
 _TCGA_BARCODE = re.compile(r"^TCGA-[A-Z0-9]{2}-[A-Z0-9]{4}", re.IGNORECASE)
@@ -66,6 +68,12 @@ class IdMatch:
     @property
     def n_matched(self) -> int:
         return len(self.pairs)
+
+    def to_available(self, obj: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+        """``obj`` indexed by wanted ids -> its matched rows re-indexed by the available ids."""
+        m = self.mapping
+        kept = obj[obj.index.astype(str).isin(list(m))]
+        return kept.rename(index=lambda i: m[str(i)])
 
     def counts(self) -> dict[str, int]:
         """Number of pairs made by each rule."""
