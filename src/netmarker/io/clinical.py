@@ -151,7 +151,7 @@ def read_tcga_biotab_patient(path: str | Path) -> pd.DataFrame:
         raise InputError(path, f"duplicate patient {dup.iloc[0]}", line)
     death = _first_column(df, ("death_days_to", "days_to_death"), path)
     contact = _first_column(df, ("last_contact_days_to", "days_to_last_followup"), path)
-    status = df.get("vital_status", pd.Series(pd.NA, index=df.index)).str.upper()
+    status = df[_first_column(df, ("vital_status",), path)].str.upper()
     dead, alive = status == "DEAD", status == "ALIVE"
     days = pd.Series(np.nan, index=df.index)
     days[dead] = pd.to_numeric(df.loc[dead, death], errors="coerce")

@@ -179,7 +179,7 @@ class ResponseData:
     def for_drug(self, drug: str, measure: str | None = None) -> pd.Series:
         """Values of one drug indexed by sample (``drug`` is resolved like the table's names)."""
         t = self._one_measure(measure)
-        key = self.synonyms.resolve(drug)
+        key = resolve_drug(drug, self.synonyms)
         sub = t[t["drug"] == key]
         if sub.empty:
             raise KeyError(f"drug {drug!r} not in {self.report.path}")
