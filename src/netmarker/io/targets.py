@@ -67,6 +67,20 @@ class ParsedTargets:
 
 
 @dataclass
+class _Ctx:
+    """What every format reader needs."""
+
+    path: Path
+    fmt: str
+    header: str
+    label: str  # source label for the links
+    forced: bool  # the caller gave ``source``: it overrides a source column
+    report: TargetsReport
+    gene_column: str | None
+    mapper: GeneMapper
+
+
+@dataclass
 class _Link:
     line: int
     drug: str  # a name, or a DrugBank id
@@ -112,8 +126,10 @@ def read_targets(
         "tsv": _read_plain, "csv": _read_plain, "kong": _read_kong, "drugbank": _read_drugbank,
         "guney": _read_guney, "dgidb": _read_dgidb,
     }  # fmt: skip
-    links = list(readers[fmt](p, fmt, header, label, source is not None, report, gene_column))
-    return _finish(p, links, report, voc, table, mapper or GeneMapper.default(), strict)
+    genes = mapper or GeneMapper.default()
+    ctx = _Ctx(p, fmt, header, label, source is not None, report, gene_column, genes)
+    links = list(readers[fmt](ctx))
+    return _finish(p, links, report, voc, table, genes, strict)
 
 
 def _first_line(path: Path) -> tuple[str, str]:
@@ -177,20 +193,19 @@ def _gene_kind(gene: str) -> str:
     return "entrez" if _DIGITS.match(gene) else "symbol"
 
 
-def _read_plain(
-    path: Path, fmt: str, header: str, label: str, forced: bool, rep: TargetsReport,
-    _gene_column: str | None,
-) -> Iterator[_Link]:  # fmt: skip
-    delim = "," if fmt == "csv" else "\t"
-    cols = [c.strip() for c in header.split(delim)]
+def _read_plain(ctx: _Ctx) -> Iterator[_Link]:
+    path, rep, label = ctx.path, ctx.report, ctx.label
+    delim = "," if ctx.fmt == "csv" else "\t"
+    cols = [c.strip() for c in ctx.header.split(delim)]
     try:
         idrug = _column(path, cols, _DRUG_NAMES, "drug")
         igene = _column(path, cols, _GENE_NAMES, "gene")
         has_header = True
     except InputError:
-        if len(cols) not in (2, 3) or any(_norm(c) in _GENE_NAMES for c in cols):
+        # no header: accepted only when the first line reads as drug, known gene[, source]
+        if len(cols) not in (2, 3) or not ctx.mapper.map_symbols([cols[1]])[0]:
             raise
-        idrug, igene, has_header = 0, 1, False  # headerless drug, gene[, source]
+        idrug, igene, has_header = 0, 1, False
     normed = [_norm(c) for c in cols]
     isrc = normed.index("source") if has_header and "source" in normed else None
     if not has_header and len(cols) == 3:
@@ -202,14 +217,12 @@ def _read_plain(
         drug, gene = row[idrug], row[igene]
         if not drug or not gene:
             raise InputError(path, "empty drug or gene", line)
-        src = label if forced or isrc is None or not row[isrc] else row[isrc]
+        src = label if ctx.forced or isrc is None or not row[isrc] else row[isrc]
         yield _Link(line, drug, gene, _gene_kind(gene), src)
 
 
-def _read_kong(
-    path: Path, _fmt: str, _header: str, label: str, _forced: bool, rep: TargetsReport,
-    _gene_column: str | None,
-) -> Iterator[_Link]:  # fmt: skip
+def _read_kong(ctx: _Ctx) -> Iterator[_Link]:
+    path, rep, label = ctx.path, ctx.report, ctx.label
     """``drugs<TAB>targets``: several comma-separated drugs in a cell share the targets."""
     for line, row in _rows(path, "\t"):
         rep.rows_read += 1
@@ -223,12 +236,10 @@ def _read_kong(
                 yield _Link(line, d, g, "symbol", label)
 
 
-def _read_drugbank(
-    path: Path, _fmt: str, header: str, label: str, _forced: bool, rep: TargetsReport,
-    _gene_column: str | None,
-) -> Iterator[_Link]:  # fmt: skip
+def _read_drugbank(ctx: _Ctx) -> Iterator[_Link]:
+    path, rep, label = ctx.path, ctx.report, ctx.label
     """DrugBank target polypeptides: human rows only; ``Drug IDs`` are ``; ``-separated."""
-    cols = next(csv.reader([header]))
+    cols = next(csv.reader([ctx.header]))
     ig = _column(path, cols, ("genename",), "'Gene Name'")
     isp = _column(path, cols, ("species",), "'Species'")
     ids = _column(path, cols, ("drugids",), "'Drug IDs'")
@@ -246,12 +257,10 @@ def _read_drugbank(
             yield _Link(line, drug_id, row[ig], "symbol", label)
 
 
-def _read_guney(
-    path: Path, _fmt: str, header: str, label: str, _forced: bool, rep: TargetsReport,
-    _gene_column: str | None,
-) -> Iterator[_Link]:  # fmt: skip
+def _read_guney(ctx: _Ctx) -> Iterator[_Link]:
+    path, rep, label = ctx.path, ctx.report, ctx.label
     """``drugbank_id, entrez_id, symbol``: the Entrez id is the original; symbols were added."""
-    cols = header.split("\t")
+    cols = ctx.header.split("\t")
     idr = _column(path, cols, ("drugbankid",), "'drugbank_id'")
     ie = _column(path, cols, ("entrezid",), "'entrez_id'")
     for line, row in _rows(path, "\t"):
@@ -264,15 +273,13 @@ def _read_guney(
         yield _Link(line, row[idr], row[ie], "entrez", label)
 
 
-def _read_dgidb(
-    path: Path, _fmt: str, header: str, label: str, _forced: bool, rep: TargetsReport,
-    gene_column: str | None,
-) -> Iterator[_Link]:  # fmt: skip
+def _read_dgidb(ctx: _Ctx) -> Iterator[_Link]:
+    path, rep, label = ctx.path, ctx.report, ctx.label
     """``Standard Drug Name`` and ``|``-separated ``Gene(s)`` (or ``gene_column``)."""
-    cols = header.split("\t")
+    cols = ctx.header.split("\t")
     idr = _column(path, cols, ("standarddrugname",), "'Standard Drug Name'")
-    wanted = (_norm(gene_column),) if gene_column else ("genes",)
-    ig = _column(path, cols, wanted, repr(gene_column or "Gene(s)"))
+    wanted = (_norm(ctx.gene_column),) if ctx.gene_column else ("genes",)
+    ig = _column(path, cols, wanted, repr(ctx.gene_column or "Gene(s)"))
     for line, row in _rows(path, "\t"):
         rep.rows_read += 1
         _need(path, line, row, len(cols))
