@@ -1,0 +1,2 @@
+MATCH (:Pathway)-[m:HAS_MEMBER]->(:Gene)
+RETURN count(m) AS n

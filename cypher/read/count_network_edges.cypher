@@ -1,0 +1,2 @@
+MATCH ()-[r:INTERACTS_WITH {network: $network}]->()
+RETURN count(r) AS n

@@ -1,0 +1,2 @@
+MATCH (:Drug)-[t:TARGETS]->(:Gene)
+RETURN count(t) AS n

@@ -1,0 +1,3 @@
+MATCH (d:Drug)
+WHERE d.synonyms IS NOT NULL
+RETURN d.name AS drug, d.synonyms AS synonyms

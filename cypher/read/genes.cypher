@@ -1,0 +1,3 @@
+MATCH (g:Gene)
+WHERE g.entrez IS NOT NULL
+RETURN g.symbol AS symbol, g.entrez AS entrez

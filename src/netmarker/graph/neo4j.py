@@ -1,0 +1,471 @@
+"""The Neo4j graph store: the same ``GraphStore`` answers, kept in a Neo4j 5 database.
+
+Graph model::
+
+    (:Gene {symbol, entrez})                       symbol unique; entrez '' when unknown
+    (:Gene)-[:INTERACTS_WITH {network, score}]->(:Gene)
+        one relationship per unordered pair per network, stored gene_a -> gene_b with
+        gene_a < gene_b; score null when the network is unweighted
+    (:Drug {name, synonyms})-[:TARGETS {source}]->(:Gene)      synonyms: list of names
+    (:Pathway {id, source, url})-[:HAS_MEMBER]->(:Gene)
+    (:Drug)-[:PROXIMAL_TO {network, distance, z, p, n_random, seed, run}]->(:Pathway)
+    (:Drug)-[:PROPAGATES_TO {network, score, rank, run}]->(:Gene)
+    (:Drug)-[:BIOMARKER {coefficient, rank, model_id}]->(:Pathway | :Gene)
+        the feature is a Pathway when a pathway has that id, else a Gene symbol
+    (:Dataset {dataset_id, kind, name, source_file, checksum, loaded_at, counts, options,
+               complete, before, seq})
+
+Nodes that only results point to (no ``entrez`` / ``synonyms`` / ``source``) are not listed by
+``genes()`` / ``drugs()`` / ``pathways()``, exactly as the embedded store does not list them.
+
+Loads run in batches (``UNWIND $rows ... MERGE``), each batch a managed write transaction
+that the driver retries on transient errors. A load is marked ``complete`` on its Dataset
+node only after its last batch, so an interrupted load is never reported as loaded, and
+running it again completes it. Every Cypher statement is a file under ``cypher/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
+from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+
+from netmarker.errors import NotFoundError, StoreError
+from netmarker.graph.store import (
+    BIOMARKER_COLUMNS,
+    DATASET_COLUMNS,
+    DRUG_COLUMNS,
+    EDGE_COLUMNS,
+    GENE_COLUMNS,
+    MEMBER_COLUMNS,
+    PATHWAY_COLUMNS,
+    PROPAGATION_COLUMNS,
+    PROXIMITY_COLUMNS,
+    TARGET_COLUMNS,
+    Dataset,
+    LoadReport,
+    summarize,
+    validate_network_name,
+)
+
+_FLOAT_COLUMNS = {"score", "distance", "z", "p", "coefficient"}
+_INT_COLUMNS = {"n_random", "seed", "rank"}
+
+
+# -- Cypher files ----------------------------------------------------------------------------
+def cypher_dir() -> Path:
+    """The ``cypher/`` folder: ``$NETMARKER_CYPHER_DIR``, else the one beside ``src/``."""
+    env = os.environ.get("NETMARKER_CYPHER_DIR")
+    candidates = [Path(env)] if env else []
+    candidates += [
+        Path(__file__).resolve().parents[3] / "cypher",  # source checkout / editable install
+        Path(__file__).resolve().parents[1] / "cypher",  # packaged as netmarker/cypher
+    ]
+    for folder in candidates:
+        if (folder / "schema").is_dir():
+            return folder
+    raise StoreError("cannot find the cypher/ folder: set NETMARKER_CYPHER_DIR to it")
+
+
+@cache
+def cypher(name: str) -> str:
+    """The statement in ``cypher/<name>.cypher`` (e.g. ``load/merge_interactions``)."""
+    path = cypher_dir() / f"{name}.cypher"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise StoreError(f"missing Cypher file {path}: reinstall netmarker") from None
+
+
+def schema_statements() -> list[str]:
+    """The ``cypher/schema/*.cypher`` statements, in file-name order."""
+    files = sorted((cypher_dir() / "schema").glob("*.cypher"))
+    return [cypher(f"schema/{f.stem}") for f in files]
+
+
+def _constraint_names() -> set[str]:
+    names = set()
+    for text in schema_statements():
+        words = text.split()
+        for i, word in enumerate(words[:-1]):
+            if word.upper() == "CONSTRAINT":
+                names.add(words[i + 1])
+    return names
+
+
+# -- tables ----------------------------------------------------------------------------------
+def _typed(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Select ``columns`` in order with the store's dtypes (float / int64 / str)."""
+    out = df.loc[:, columns].copy()
+    for c in columns:
+        if c in _FLOAT_COLUMNS:
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+        elif c in _INT_COLUMNS:
+            out[c] = out[c].astype("int64")
+        else:
+            out[c] = out[c].fillna("").astype(str)
+    return out.reset_index(drop=True)
+
+
+def _frame(records: list[list[Any]], columns: list[str], order: list[str]) -> pd.DataFrame:
+    df = _typed(pd.DataFrame(records, columns=columns), columns)
+    return df.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+def _value(v: Any) -> Any:
+    """A cell as a Bolt parameter: numpy scalars to Python, NaN to null."""
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v
+
+
+def _rows(df: pd.DataFrame) -> list[list[Any]]:
+    return [[_value(v) for v in row] for row in df.itertuples(index=False, name=None)]
+
+
+def _dicts(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [dict(zip(df.columns, row, strict=True)) for row in _rows(df)]
+
+
+def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _split(synonyms: str) -> list[str]:
+    return [s for s in synonyms.split("|") if s]
+
+
+# -- the store -------------------------------------------------------------------------------
+class Neo4jStore:
+    """A ``GraphStore`` in a Neo4j 5 database reached over Bolt with the official driver."""
+
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str,
+        database: str = "neo4j",
+        batch_size: int = 10_000,
+    ) -> None:
+        if batch_size < 1:
+            raise StoreError(f"batch_size must be at least 1, got {batch_size}")
+        self.uri, self.user, self.database, self.batch_size = uri, user, database, batch_size
+        self.location = f"{uri} (database {database})"
+        try:
+            # notifications off: "property does not exist" warnings on an empty store are noise
+            self._driver: Driver = GraphDatabase.driver(
+                uri, auth=(user, password), notifications_min_severity="OFF"
+            )
+        except ValueError as exc:
+            raise StoreError(f"invalid Neo4j URI {uri!r}: {exc}; fix NEO4J_URI") from None
+        self._schema_checked = False
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Neo4jStore:
+        """Build from ``NEO4J_URI`` / ``NEO4J_USER`` / ``NEO4J_PASSWORD`` / ``NEO4J_DATABASE``."""
+        settings: dict[str, Any] = {
+            "uri": os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
+            "user": os.environ.get("NEO4J_USER", "neo4j"),
+            "password": os.environ.get("NEO4J_PASSWORD"),
+            "database": os.environ.get("NEO4J_DATABASE", "neo4j"),
+        }
+        settings.update({k: v for k, v in overrides.items() if v is not None})
+        if not settings["password"]:
+            raise StoreError("no Neo4j password: set NEO4J_PASSWORD (or pass --neo4j-password)")
+        return cls(**settings)
+
+    # -- plumbing ----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[Session]:
+        """A session whose driver errors become one-line ``StoreError``s."""
+        try:
+            with self._driver.session(database=self.database) as session:
+                yield session
+        except AuthError:
+            raise StoreError(
+                f"Neo4j at {self.uri} rejected user {self.user!r}: "
+                "check NEO4J_USER / NEO4J_PASSWORD"
+            ) from None
+        except ServiceUnavailable:
+            raise StoreError(
+                f"cannot reach Neo4j at {self.uri}: start it (scripts/neo4j-local start, "
+                "or docker compose up -d) or fix NEO4J_URI"
+            ) from None
+        except ClientError as exc:
+            if exc.code and "DatabaseNotFound" in exc.code:
+                raise StoreError(
+                    f"Neo4j at {self.uri} has no database {self.database!r}: "
+                    "create it or fix NEO4J_DATABASE"
+                ) from None
+            raise StoreError(f"Neo4j refused a statement ({exc.code}): {exc.message}") from None
+        except Neo4jError as exc:
+            raise StoreError(f"Neo4j error ({exc.code}): {exc.message}") from None
+
+    def _read(self, name: str, **params: Any) -> list[list[Any]]:
+        """Run ``cypher/<name>`` in a managed read transaction; return its rows."""
+        self._require_schema()
+        return self._read_unchecked(name, **params)
+
+    def _read_unchecked(self, name: str, **params: Any) -> list[list[Any]]:
+        def work(tx: ManagedTransaction) -> list[list[Any]]:
+            return [list(r.values()) for r in tx.run(cypher(name), params)]
+
+        with self._session() as session:
+            return session.execute_read(work)
+
+    def _count(self, name: str, **params: Any) -> int:
+        return int(self._read(f"read/{name}", **params)[0][0])
+
+    def _write(self, work: Callable[[ManagedTransaction], Any]) -> Any:
+        self._require_schema()
+        with self._session() as session:
+            return session.execute_write(work)
+
+    def _write_batches(self, name: str, rows: list[Any], **params: Any) -> None:
+        """Run ``cypher/<name>`` once per batch of rows, each batch its own transaction."""
+        query = cypher(name)
+        for batch in _batches(rows, self.batch_size):
+            self._write(lambda tx, b=batch: tx.run(query, {**params, "rows": b}).consume())
+
+    def _require_schema(self) -> None:
+        if self._schema_checked:
+            return
+        present = {row[0] for row in self._read_unchecked("read/schema_constraints")}
+        missing = _constraint_names() - present
+        if missing:
+            raise StoreError(
+                f"Neo4j database {self.database!r} at {self.uri} has no netmarker schema "
+                f"(missing {', '.join(sorted(missing))}): run `netmarker db init`"
+            )
+        self._schema_checked = True
+
+    def init_schema(self) -> None:
+        """Create the constraints and indexes (safe to repeat) and wait until they are online."""
+        with self._session() as session:
+            for statement in schema_statements():
+                session.run(statement).consume()
+            session.run(cypher("read/await_indexes"), seconds=300).consume()
+        self._schema_checked = False
+        self._require_schema()
+
+    # -- loads -------------------------------------------------------------------------------
+    def _begin(self, dataset: Dataset, before: dict[str, int]) -> tuple[LoadReport | None, dict]:
+        """Create (or find) the Dataset node; a completed one means the load is a no-op."""
+        state = self._read("read/dataset_state", dataset_id=dataset.dataset_id)
+        if state and state[0][0]:
+            counts = json.loads(state[0][1])
+            return LoadReport(dataset.dataset_id, dataset.kind, dataset.name, True, counts), {}
+        params = {
+            "dataset_id": dataset.dataset_id,
+            "kind": dataset.kind,
+            "name": dataset.name,
+            "source_file": dataset.source_file,
+            "checksum": dataset.checksum,
+            "options": json.dumps(dataset.options, sort_keys=True),
+            "before": json.dumps(before, sort_keys=True),
+        }
+        row = self._write(lambda tx: tx.run(cypher("load/dataset_begin"), params).single())
+        return None, json.loads(row["before"])
+
+    def _finish(self, dataset: Dataset, counts: dict[str, int]) -> LoadReport:
+        record = dataset.record(counts)
+        params = {
+            "dataset_id": dataset.dataset_id,
+            "counts": record["counts"],
+            "loaded_at": record["loaded_at"],
+        }
+        self._write(lambda tx: tx.run(cypher("load/dataset_finish"), params).consume())
+        return LoadReport(dataset.dataset_id, dataset.kind, dataset.name, False, counts)
+
+    def _merge_genes(self, genes: pd.DataFrame, symbols: list[pd.Series]) -> None:
+        frames = [_typed(genes, GENE_COLUMNS)]
+        frames += [pd.DataFrame({"symbol": s.astype(str), "entrez": ""}) for s in symbols]
+        allg = pd.concat(frames, ignore_index=True).sort_values(
+            ["symbol", "entrez"], ascending=[True, False]
+        )
+        allg = allg.drop_duplicates("symbol", keep="first")
+        self._write_batches("load/merge_genes", _rows(allg))
+
+    def load_network(
+        self, name: str, edges: pd.DataFrame, genes: pd.DataFrame, dataset: Dataset
+    ) -> LoadReport:
+        validate_network_name(name)
+        edges = _typed(edges, EDGE_COLUMNS)
+        if (edges["gene_a"] >= edges["gene_b"]).any():
+            raise StoreError("edges must be canonical (gene_a < gene_b); use netmarker.io readers")
+        self._require_schema()
+        now = {"edges": self._count("count_network_edges", network=name)}
+        now["genes"] = self._count("count_genes")
+        known, before = self._begin(dataset, now)
+        if known is not None:
+            return known
+        unique = edges.groupby(["gene_a", "gene_b"], sort=True, as_index=False)["score"].max()
+        self._merge_genes(genes, [unique["gene_a"], unique["gene_b"]])
+        self._write_batches("load/merge_interactions", _rows(unique), network=name)
+        counts = {
+            "edges_in_file": len(edges),
+            "edges_new": self._count("count_network_edges", network=name) - before["edges"],
+            "genes_new": self._count("count_genes") - before["genes"],
+        }
+        return self._finish(dataset, counts)
+
+    def load_targets(
+        self, targets: pd.DataFrame, drugs: pd.DataFrame, dataset: Dataset
+    ) -> LoadReport:
+        targets = _typed(targets, TARGET_COLUMNS)
+        drugs = _typed(drugs, DRUG_COLUMNS)
+        self._require_schema()
+        now = {"links": self._count("count_targets"), "drugs": self._count("count_drugs")}
+        known, before = self._begin(dataset, now)
+        if known is not None:
+            return known
+        named = pd.DataFrame({"drug": targets["drug"].unique(), "synonyms": ""})
+        alld = pd.concat([drugs, named], ignore_index=True)
+        drug_rows = [
+            [drug, sorted({s for v in group for s in _split(v)})]
+            for drug, group in alld.groupby("drug", sort=True)["synonyms"]
+        ]
+        self._merge_genes(pd.DataFrame(columns=GENE_COLUMNS), [targets["gene"]])
+        self._write_batches("load/merge_drugs", drug_rows)
+        self._write_batches("load/merge_targets", _rows(targets.drop_duplicates()))
+        counts = {
+            "links_in_file": len(targets),
+            "links_new": self._count("count_targets") - before["links"],
+            "drugs_new": self._count("count_drugs") - before["drugs"],
+        }
+        return self._finish(dataset, counts)
+
+    def load_pathways(
+        self, pathways: pd.DataFrame, members: pd.DataFrame, dataset: Dataset
+    ) -> LoadReport:
+        pathways, members = _typed(pathways, PATHWAY_COLUMNS), _typed(members, MEMBER_COLUMNS)
+        self._require_schema()
+        now = {"pathways": self._count("count_pathways"), "members": self._count("count_members")}
+        known, before = self._begin(dataset, now)
+        if known is not None:
+            return known
+        self._merge_genes(pd.DataFrame(columns=GENE_COLUMNS), [members["gene"]])
+        latest = pathways.drop_duplicates("pathway", keep="last")
+        self._write_batches("load/merge_pathways", _rows(latest))
+        self._write_batches("load/merge_members", _rows(members.drop_duplicates()))
+        counts = {
+            "pathways_in_file": len(pathways),
+            "memberships_in_file": len(members),
+            "pathways_new": self._count("count_pathways") - before["pathways"],
+            "memberships_new": self._count("count_members") - before["members"],
+        }
+        return self._finish(dataset, counts)
+
+    # -- reads -------------------------------------------------------------------------------
+    def networks(self) -> list[str]:
+        return [row[0] for row in self._read("read/networks")]
+
+    def edges(self, network: str) -> pd.DataFrame:
+        known = self.networks()
+        if network not in known:
+            names = ", ".join(known) or "none loaded"
+            raise NotFoundError(f"unknown network {network!r} (known: {names})")
+        rows = self._read("read/edges", network=network)
+        return _frame(rows, EDGE_COLUMNS, ["gene_a", "gene_b"])
+
+    def genes(self) -> pd.DataFrame:
+        return _frame(self._read("read/genes"), GENE_COLUMNS, ["symbol"])
+
+    def drugs(self) -> pd.DataFrame:
+        rows = [[name, "|".join(sorted(syn))] for name, syn in self._read("read/drugs")]
+        return _frame(rows, DRUG_COLUMNS, ["drug"])
+
+    def targets(self, drug: str | None = None) -> pd.DataFrame:
+        rows = self._read("read/targets", drug=drug)
+        return _frame(rows, TARGET_COLUMNS, TARGET_COLUMNS)
+
+    def pathways(self) -> pd.DataFrame:
+        return _frame(self._read("read/pathways"), PATHWAY_COLUMNS, ["pathway"])
+
+    def members(self, source: str | None = None) -> pd.DataFrame:
+        rows = self._read("read/members", source=source)
+        return _frame(rows, MEMBER_COLUMNS, MEMBER_COLUMNS)
+
+    def datasets(self) -> pd.DataFrame:
+        return _typed(
+            pd.DataFrame(self._read("read/datasets"), columns=DATASET_COLUMNS), DATASET_COLUMNS
+        )
+
+    def status(self) -> dict[str, Any]:
+        return summarize(self)
+
+    # -- results -----------------------------------------------------------------------------
+    def _replace(self, kind: str, results: pd.DataFrame, columns: list[str], keys: list[str]):
+        """Delete the ``kind`` rows of every key in ``results`` and write ``results``: one tx."""
+        results = _typed(results, columns)
+        key_rows = _rows(results[keys].drop_duplicates())
+        if kind == "biomarkers":
+            key_params: Any = [k[0] for k in key_rows]
+            delete = {"drugs": key_params}
+        else:
+            delete = {"keys": key_rows}
+        rows = _dicts(results)
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(cypher(f"write/delete_{kind}"), delete).consume()
+            if kind != "biomarkers":
+                for batch in _batches(rows, self.batch_size):
+                    tx.run(cypher(f"write/create_{kind}"), rows=batch).consume()
+                return
+            names = sorted({r["feature"] for r in rows})
+            found = {r["id"] for r in tx.run(cypher("read/pathway_ids"), names=names)}
+            for target in ("pathway", "gene"):
+                chosen = [r for r in rows if (r["feature"] in found) == (target == "pathway")]
+                for batch in _batches(chosen, self.batch_size):
+                    tx.run(cypher(f"write/create_biomarkers_{target}"), rows=batch).consume()
+
+        self._write(work)
+
+    def write_proximity(self, results: pd.DataFrame) -> None:
+        self._replace("proximity", results, PROXIMITY_COLUMNS, ["drug", "network"])
+
+    def proximity(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
+        rows = self._read("read/proximity", drug=drug, network=network)
+        return _frame(rows, PROXIMITY_COLUMNS, ["drug", "network", "z", "pathway"])
+
+    def write_propagation(self, results: pd.DataFrame) -> None:
+        self._replace("propagation", results, PROPAGATION_COLUMNS, ["drug", "network"])
+
+    def propagation(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
+        rows = self._read("read/propagation", drug=drug, network=network)
+        return _frame(rows, PROPAGATION_COLUMNS, ["drug", "network", "rank"])
+
+    def write_biomarkers(self, results: pd.DataFrame) -> None:
+        self._replace("biomarkers", results, BIOMARKER_COLUMNS, ["drug"])
+
+    def biomarkers(self, drug: str | None = None) -> pd.DataFrame:
+        rows = self._read("read/biomarkers", drug=drug)
+        return _frame(rows, BIOMARKER_COLUMNS, ["drug", "rank"])
+
+    # -- housekeeping ------------------------------------------------------------------------
+    def clear(self) -> None:
+        """Remove every netmarker node and relationship; the schema and other data stay."""
+        with self._session() as session:
+            # CALL ... IN TRANSACTIONS needs an auto-commit transaction, not a managed one
+            session.run(cypher("write/clear")).consume()
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
