@@ -234,7 +234,9 @@ def _read_table(
     if missing:
         raise InputError(path, f"missing column(s) {', '.join(missing)} (found {header})", 1)
     cols = [c for c in [*required, *optional] if c in header]
-    df = pd.read_csv(path, sep="\t", dtype=str, usecols=cols, keep_default_na=False, na_values=[])
+    df = pd.read_csv(
+        path, sep="\t", dtype=str, usecols=cols, keep_default_na=False, na_values=[], quoting=3
+    )
     return df
 
 

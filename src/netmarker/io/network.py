@@ -10,6 +10,7 @@ with an unmapped end dropped), self-loops dropped, one row per unordered pair (m
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -315,11 +316,13 @@ def _read_sif(path: Path, id_type: str) -> _Raw:
     return _Raw(df["a"], df["b"], _nan(len(df)), False, "sif", kind, line_of)
 
 
-def _read_csv(path: Path, **kw: object) -> pd.DataFrame:
+def _read_csv(path: Path, sep: str, **kw: object) -> pd.DataFrame:
+    # only CSV quotes fields; elsewhere a stray '"' must not swallow the lines that follow
+    quoting = csv.QUOTE_MINIMAL if sep == "," else csv.QUOTE_NONE
     try:
         return pd.read_csv(
-            path, dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=True,
-            engine="c", **kw,
+            path, sep=sep, quoting=quoting, dtype=str, keep_default_na=False, na_values=[""],
+            skip_blank_lines=True, engine="c", **kw,
         )  # fmt: skip
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
@@ -413,7 +416,7 @@ def _check_lines(path: Path, lines_before: int, sep: str, n_fields: int) -> None
         text = fh.read()
     lines = pd.Series(text.splitlines()[lines_before:])
     lines = lines[lines != ""]
-    if sep in "\t " and '"' not in text:  # quoted fields could hold the separator
+    if sep != ",":  # CSV fields may be quoted and hold commas
         fields = lines.str.count(sep) + 1
         if (fields > n_fields).any():
             row = int((fields > n_fields).idxmax())
