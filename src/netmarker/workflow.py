@@ -1,0 +1,331 @@
+"""The predictor workflow: store modules + expression + response -> model -> patients -> outcome.
+
+Each step is one function over tables, so the CLI, the demo and notebooks call the same code:
+
+* :func:`load_training_data` reads expression and response files and matches sample ids.
+* :func:`train_drug_model` scores the drug's proximal modules, trains a predictor and writes
+  its coefficients back to the store as the drug's biomarker module.
+* :func:`predict_cohort` applies a saved model to a new cohort's expression.
+* :func:`evaluate_survival` splits patients into predicted responders / non-responders and
+  tests the split against survival (log-rank), optionally clinical response.
+* :func:`crossvalidate_with_baselines` is the preclinical LOOCV of the network model next to
+  its baselines (drug targets, all pathways, random modules).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from netmarker import __version__
+from netmarker.errors import NetmarkerError, NotFoundError
+from netmarker.evaluate import (
+    BaselineResult,
+    compare_baselines,
+    response_metrics,
+    split_responders,
+    survival_test,
+)
+from netmarker.features import score_modules
+from netmarker.graph.store import GraphStore
+from netmarker.io.common import file_checksum
+from netmarker.io.drugnames import DrugSynonyms
+from netmarker.io.expression import read_expression
+from netmarker.io.response import read_response
+from netmarker.io.samples import IdMatch, match_ids
+from netmarker.model import TrainedModel, biomarker_table, predict, train
+from netmarker.modules import DEFAULT_Z_CUTOFF, proximal_modules, resolve_drug, resolve_network
+
+log = logging.getLogger(__name__)
+
+ScoreMethod = Literal["ssgsea", "mean_z"]
+
+
+@dataclass
+class TrainingData:
+    """Expression (genes x samples) and one drug's response (by the same sample ids)."""
+
+    expression: pd.DataFrame
+    response: pd.Series
+    drug: str
+    match: IdMatch
+    checksums: dict[str, str] = field(default_factory=dict)
+
+
+def load_training_data(
+    expression_path: str | Path,
+    response_path: str | Path,
+    drug: str,
+    *,
+    measure: str | None = None,
+    synonyms: DrugSynonyms | None = None,
+) -> TrainingData:
+    """Read both files, pick ``drug``'s values and pair response samples with expression columns.
+
+    Sample ids are matched exactly, then ignoring case and punctuation (organoid ``P19a`` vs
+    ``P19A``); every unmatched id is logged. No matched sample is an error.
+    """
+    expression = read_expression(expression_path).matrix
+    response = read_response(response_path, synonyms=synonyms)
+    try:
+        values = response.for_drug(drug, measure)
+    except KeyError as exc:
+        drugs = sorted(response.table["drug"].unique())
+        raise NotFoundError(
+            f"{response_path}: no response values for {drug!r} ({len(drugs)} drugs in the file)"
+        ) from exc
+    match = match_ids(values.index.astype(str), expression.columns.astype(str), kind="sample")
+    log.info("samples: %s", match.summary())
+    if match.n_matched == 0:
+        raise NetmarkerError(
+            f"no response sample of {drug} matches an expression column ({match.summary()})"
+        )
+    paired = match.to_available(values)
+    return TrainingData(
+        expression=expression.loc[:, list(paired.index)],
+        response=paired.astype(float),
+        drug=str(values.name),
+        match=match,
+        checksums={
+            "expression": file_checksum(expression_path),
+            "response": file_checksum(response_path),
+        },
+    )
+
+
+def candidate_modules(
+    store: GraphStore,
+    drug: str,
+    *,
+    network: str | None = None,
+    z_cutoff: float = DEFAULT_Z_CUTOFF,
+) -> tuple[str, str, str, dict[str, list[str]]]:
+    """(drug, network, module run id, modules) of the drug's proximal pathways in the store."""
+    name = resolve_drug(store, drug)
+    net = resolve_network(store, network)
+    modules = proximal_modules(store, name, net, z_cutoff)
+    runs = sorted(set(store.proximity(name, net)["run"]))
+    return name, net, ",".join(runs), modules
+
+
+def train_drug_model(
+    store: GraphStore,
+    data: TrainingData,
+    *,
+    network: str | None = None,
+    z_cutoff: float = DEFAULT_Z_CUTOFF,
+    method: str = "ridge",
+    top_n: int | Literal["cv"] | None = "cv",
+    score_method: ScoreMethod = "ssgsea",
+    normalize: bool = True,
+    min_size: int = 5,
+    cv: int | Literal["loo"] | None = "loo",
+    seed: int = 0,
+    write_back: bool = True,
+) -> TrainedModel:
+    """Train a predictor of ``data.response`` on the drug's proximal-module scores.
+
+    The model's metadata records everything needed to reproduce and apply it: drug,
+    network, module run, all candidate modules with their genes (patients are scored on the
+    same modules), scoring options, training samples, input checksums, version and seed.
+    """
+    drug, net, run, modules = candidate_modules(
+        store, data.drug, network=network, z_cutoff=z_cutoff
+    )
+    scores = score_modules(
+        data.expression, modules, method=score_method, normalize=normalize, min_size=min_size
+    )
+    if scores.scores.empty:
+        raise NetmarkerError(
+            f"none of {drug}'s {len(modules)} proximal modules has >= {min_size} measured genes"
+        )
+    scored = {m: modules[m] for m in scores.scores.index}
+    metadata = {
+        "drug": drug,
+        "network": net,
+        "module_run": run,
+        "z_cutoff": z_cutoff,
+        "modules": scored,
+        "score_method": score_method,
+        "normalize": normalize,
+        "min_size": min_size,
+        "input_checksums": data.checksums,
+        "netmarker_version": __version__,
+        "seed": seed,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "unmatched_samples": {
+            "response": data.match.unmatched_wanted,
+            "expression": data.match.unmatched_available,
+        },
+    }
+    model = train(
+        scores.scores.T,
+        data.response,
+        method=method,
+        top_n=top_n,
+        cv=cv,
+        seed=seed,
+        metadata=metadata,
+    )
+    model.metadata["model_id"] = model_id(model)
+    if write_back:
+        table = biomarker_table(model).assign(drug=drug, model_id=model.metadata["model_id"])
+        store.write_biomarkers(table)
+    return model
+
+
+def model_id(model: TrainedModel) -> str:
+    """A short id from the model's content (drug, features, coefficients)."""
+    key = json.dumps(
+        [model.metadata.get("drug"), model.feature_names, np.round(model.coefficients, 12).tolist()]
+    )
+    return "model-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def predict_cohort(
+    model: TrainedModel,
+    expression: pd.DataFrame,
+    *,
+    standardize: Literal["training", "cohort"] = "cohort",
+    rule: Literal["median"] | float = "median",
+) -> pd.DataFrame:
+    """Score the model's modules in ``expression`` (genes x samples) and predict response.
+
+    All candidate modules are scored, as in training, so ssGSEA's run-wide normalisation
+    sees the same modules. ``standardize="cohort"`` z-scores this cohort on its own (the
+    default for patients: another platform, another cohort). Responders are the samples
+    predicted at or below the median (lower predicted IC50 = more sensitive), or the
+    threshold ``rule``; for logistic models, probability at or above it.
+    """
+    meta = model.metadata
+    if "modules" not in meta:
+        raise NetmarkerError("the model has no module definitions (train it with netmarker)")
+    scores = score_modules(
+        expression,
+        meta["modules"],
+        method=meta["score_method"],
+        normalize=meta["normalize"],
+        min_size=1,
+    )
+    predicted = predict(model, scores.scores.T, standardize=standardize)
+    logistic = model.method == "logistic"
+    responder = split_responders(
+        predicted, 0.5 if logistic and rule == "median" else rule, lower_is_responder=not logistic
+    )
+    return pd.DataFrame(
+        {
+            "sample": predicted.index,
+            "predicted": predicted.to_numpy(),
+            "responder": responder.to_numpy(),
+            "method": model.method,
+        }
+    )
+
+
+@dataclass
+class SurvivalEvaluation:
+    """Predicted responders vs outcome: the log-rank test, response metrics, matched table."""
+
+    survival: dict[str, Any]
+    table: pd.DataFrame
+    match: IdMatch
+    response: dict[str, Any] | None = None
+
+
+def evaluate_survival(
+    predictions: pd.DataFrame,
+    clinical: pd.DataFrame,
+    *,
+    responders: pd.DataFrame | None = None,
+) -> SurvivalEvaluation:
+    """Test predicted responders against survival (and clinical response when given).
+
+    ``predictions``: sample, predicted, responder. ``clinical``: patient, time_months,
+    event. ``responders``: patient, responder (observed). Samples are matched to patients
+    on TCGA patient barcodes (first 12 characters) or exact ids.
+    """
+    match = match_ids(
+        clinical["patient"].astype(str), predictions["sample"].astype(str), kind="patient"
+    )
+    if match.n_matched < 4:
+        raise NetmarkerError(
+            f"too few predicted samples match clinical patients: {match.summary()}"
+        )
+    by_sample = predictions.set_index("sample")
+    rows = [(patient, sample) for patient, sample in match.pairs]
+    clin = clinical.drop_duplicates("patient").set_index("patient")
+    table = pd.DataFrame(
+        {
+            "patient": [p for p, _ in rows],
+            "sample": [s for _, s in rows],
+            "predicted": [by_sample.loc[s, "predicted"] for _, s in rows],
+            "predicted_responder": [bool(by_sample.loc[s, "responder"]) for _, s in rows],
+            "time_months": [clin.loc[p, "time_months"] for p, _ in rows],
+            "event": [clin.loc[p, "event"] for p, _ in rows],
+        }
+    ).dropna(subset=["time_months", "event"])
+    groups = table.set_index("patient")["predicted_responder"].map(
+        {True: "predicted responder", False: "predicted non-responder"}
+    )
+    survival = survival_test(
+        groups,
+        table.set_index("patient")["time_months"],
+        table.set_index("patient")["event"].astype(int),
+    )
+    response = None
+    if responders is not None:
+        observed = responders.drop_duplicates("patient").set_index("patient")["responder"]
+        both = table[table["patient"].isin(observed.index)]
+        if len(both) >= 4:
+            response = response_metrics(
+                both.set_index("patient")["predicted_responder"],
+                observed.loc[both["patient"]].astype(bool).set_axis(both["patient"]),
+                scores=both.set_index("patient")["predicted"],
+                higher_score_responds=model_is_logistic(predictions),
+            )
+    return SurvivalEvaluation(survival=survival, table=table, match=match, response=response)
+
+
+def crossvalidate_with_baselines(
+    store: GraphStore,
+    data: TrainingData,
+    *,
+    network: str | None = None,
+    z_cutoff: float = DEFAULT_Z_CUTOFF,
+    method: str = "ridge",
+    top_n: int | Literal["cv"] | None = "cv",
+    score_method: ScoreMethod = "ssgsea",
+    n_random: int = 100,
+    seed: int = 0,
+) -> BaselineResult:
+    """LOOCV of the network model and of its baselines on the same samples and folds."""
+    drug, _, _, modules = candidate_modules(store, data.drug, network=network, z_cutoff=z_cutoff)
+    targets = sorted(set(store.targets(drug)["gene"]))
+    members = store.members()
+    all_pathways = {k: sorted(g["gene"]) for k, g in members.groupby("pathway")}
+    return compare_baselines(
+        data.expression,
+        data.response,
+        modules,
+        targets=targets,
+        all_pathways=all_pathways,
+        n_random=n_random,
+        method=method,
+        cv="loo",
+        top_n=top_n,
+        score_method=score_method,
+        seed=seed,
+    )
+
+
+def model_is_logistic(predictions: pd.DataFrame) -> bool:
+    """Logistic models predict probabilities (higher = responds); the others IC50-like values."""
+    return "method" in predictions and bool((predictions["method"] == "logistic").all())
