@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import numba
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.sparse.csgraph import shortest_path as scipy_shortest_path
 
 from netmarker.network import (
     Network,
@@ -179,3 +182,34 @@ def test_bad_arguments(graph: tuple[Network, np.ndarray]) -> None:
         proximity(net, dist, {"D": ["G1"]}, {"P": ["G2"]}, n_random=1)
     with pytest.raises(ValueError, match="distances"):
         proximity(net, dist[:10, :10], {"D": ["G1"]}, {"P": ["G2"]})
+
+
+@pytest.mark.realdata
+def test_real_string_network_and_reactome(shared_data: Path) -> None:
+    from netmarker.io.network import read_network
+
+    edges = shared_data / "string_derived" / "dmfind_string_v12.0_ntm_700_top3_entrez.tsv.gz"
+    gmt = shared_data / "msigdb_reactome" / "msigdb_v6.1_c2.cp.reactome.symbols.gmt"
+    if not edges.exists() or not gmt.exists():
+        pytest.skip("STRING v12 (dmfind) or MSigDB Reactome v6.1 not in the shared data")
+    net = Network.from_edges(read_network(edges, min_score=700, id_type="symbol").edges)
+    dist = shortest_path_lengths(net)
+    sources = np.arange(0, net.n_nodes, net.n_nodes // 15)
+    ref = scipy_shortest_path(net.adjacency, unweighted=True, directed=False, indices=sources)
+    assert np.isfinite(ref).all()  # the largest component is connected
+    assert (dist[sources] == ref.astype(np.uint8)).all()
+
+    wanted = {
+        "REACTOME_RAF_MAP_KINASE_CASCADE",
+        "REACTOME_ACETYLCHOLINE_BINDING_AND_DOWNSTREAM_EVENTS",
+    }
+    with open(gmt) as fh:
+        sets = {
+            f[0]: f[2:] for f in (line.rstrip("\n").split("\t") for line in fh) if f[0] in wanted
+        }
+    res = proximity(net, dist, {"TRAMETINIB": ["MAP2K1", "MAP2K2"]}, sets, n_random=200)
+    z = res.table.set_index("pathway")["z"]
+    # MEK1/2 sit inside the RAF/MAP kinase cascade; nicotinic receptors are far from them
+    assert res.table.set_index("pathway").loc["REACTOME_RAF_MAP_KINASE_CASCADE", "distance"] == 0
+    assert z["REACTOME_RAF_MAP_KINASE_CASCADE"] < -2
+    assert z["REACTOME_ACETYLCHOLINE_BINDING_AND_DOWNSTREAM_EVENTS"] > -1
