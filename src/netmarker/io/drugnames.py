@@ -11,6 +11,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from netmarker.errors import InputError
 from netmarker.io.common import open_text
@@ -147,13 +148,22 @@ class DrugSynonyms:
         it. Built-in abbreviations are added first (``builtin=False`` skips them).
         """
         table = cls(builtin=builtin)
-        for _, row in iter_drugbank_vocabulary(path):
-            table.add(row["name"], [row["id"], *row["synonyms"]])
+        for entry in iter_drugbank_vocabulary(path):
+            table.add(entry.name, [entry.drugbank_id, *entry.synonyms])
         return table
 
 
-def iter_drugbank_vocabulary(path: str | Path) -> Iterator[tuple[int, dict[str, str | list[str]]]]:
-    """Yield ``(line, {"id", "name", "synonyms"})`` for each drug of a DrugBank vocabulary CSV."""
+class VocabularyEntry(NamedTuple):
+    """One drug of a DrugBank vocabulary."""
+
+    line: int
+    drugbank_id: str
+    name: str
+    synonyms: list[str]
+
+
+def iter_drugbank_vocabulary(path: str | Path) -> Iterator[VocabularyEntry]:
+    """Yield each drug of a DrugBank vocabulary CSV; duplicate ids and empty names are errors."""
     required = ("DrugBank ID", "Common name", "Synonyms")
     with open_text(path) as fh:
         reader = csv.DictReader(fh)
@@ -176,4 +186,4 @@ def iter_drugbank_vocabulary(path: str | Path) -> Iterator[tuple[int, dict[str, 
                 )
             seen[drug_id] = line
             syns = [s.strip() for s in (row["Synonyms"] or "").split(" | ") if s.strip()]
-            yield line, {"id": drug_id, "name": name, "synonyms": syns}
+            yield VocabularyEntry(line, drug_id, name, syns)
