@@ -77,8 +77,13 @@ def proximity(
 ) -> ProximityResult:
     """Closest-distance proximity, z and empirical p of every drug to every gene set.
 
-    ``distances`` is ``shortest_path_lengths(network)`` (or its cached memory map).
-    ``progress(n_done, n_total)`` is called as batches of random draws finish.
+    ``targets`` / ``gene_sets`` map names to gene symbols; genes outside the network's largest
+    component are dropped and listed in ``result.dropped``, and a drug or set left with none is
+    listed in ``skipped_drugs`` / ``skipped_pathways``. ``distances`` is
+    ``shortest_path_lengths(network)`` (or its cached memory map). A drug's (or set's) random
+    draws depend only on ``seed`` and its name, so results do not change with which other
+    drugs or sets are run, nor with the number of threads. ``progress(n_done, n_total)`` is
+    called as batches of random draws finish (units: draws x passes over the drugs).
     """
     if n_random < 2:
         raise ValueError("n_random must be at least 2")

@@ -17,6 +17,10 @@ Where we differ from the toolbox, on purpose:
   sets are run, or on the number of threads. The toolbox reseeds Python's ``random`` with
   the same seed for both sides, which correlates target and gene-set draws.
 * A network smaller than ``min_bin_size`` gets a single bin (the toolbox fails there).
+
+Other tools: the standalone emreg00/proximity package defaults to ``min_bin_size = n_nodes //
+100`` and seed 51234; netmedpy-style ports keep the toolbox binning. We keep the toolbox
+defaults (100, 452456), as Kong et al. 2020 did.
 """
 
 from __future__ import annotations
