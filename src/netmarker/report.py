@@ -100,25 +100,25 @@ def plot_kaplan_meier(
 
     t, e, g = align_survival(groups, time, event)
     result = survival_test(g, t, e)
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
-    fitters = []
+    fig, ax = plt.subplots(figsize=(7.5, 5.5))
+    fitters, legend = [], []
     try:
         for label in sorted(pd.unique(g), key=str):
             rows = g == label
-            kmf = KaplanMeierFitter(label=f"{label} (n={int(rows.sum())})")
+            kmf = KaplanMeierFitter(label=str(label))
             kmf.fit(t[rows], e[rows])
             kmf.plot_survival_function(ax=ax, ci_show=False, show_censors=True)
             fitters.append(kmf)
+            legend.append(f"{label} (n={int(rows.sum())}, events={int(e[rows].sum())})")
         ax.set_xlabel(f"time ({time_unit})")
         ax.set_ylabel("survival probability")
         ax.set_ylim(0, 1.05)
-        ax.text(
-            0.98,
-            0.95,
-            f"log-rank p = {result['p_value']:.3g}",
-            transform=ax.transAxes,
-            ha="right",
-            va="top",
+        ax.legend(
+            ax.get_legend_handles_labels()[0],
+            legend,
+            title=f"log-rank p = {result['p_value']:.3g}",
+            loc="best",
+            frameon=False,
         )
         if title:
             ax.set_title(title)
