@@ -20,7 +20,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LinearRegression, LogisticRegression, RidgeCV
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge, RidgeCV
 from sklearn.metrics import mean_squared_error, roc_auc_score
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.svm import LinearSVR
@@ -39,6 +39,8 @@ SVR_CS: tuple[float, ...] = (0.001, 0.01, 0.1, 1.0, 10.0)
 LOGISTIC_CS: tuple[float, ...] = tuple(float(c) for c in np.logspace(-3, 3, 7))
 #: numbers of top features tried when ``top_n="cv"`` (capped at the number of features)
 TOP_N_GRID: tuple[int, ...] = (1, 2, 3, 5, 10, 20, 50, 100)
+#: fewest samples for an inner CV (regularisation, top N); below it fixed defaults are used
+MIN_CV_SAMPLES = 6
 FORMAT = "netmarker-model"
 FORMAT_VERSION = 1
 
@@ -97,6 +99,13 @@ def _folds(n: int, k: int | str, seed: int, y: np.ndarray | None) -> KFold | Str
     return KFold(n_splits=max(2, min(int(k), n)), shuffle=True, random_state=seed)
 
 
+def _cv_possible(y: np.ndarray, labels: bool) -> bool:
+    """Enough samples (and of each class) for an inner cross-validation."""
+    if len(y) < MIN_CV_SAMPLES:
+        return False
+    return not labels or int(np.bincount(y.astype(int), minlength=2).min()) >= 2
+
+
 def _fit_linear(
     x: np.ndarray, y: np.ndarray, method: str, seed: int
 ) -> tuple[np.ndarray, float, dict[str, Any]]:
@@ -105,8 +114,11 @@ def _fit_linear(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         if method == "ridge":
-            est = RidgeCV(alphas=RIDGE_ALPHAS).fit(x, y)
-            return est.coef_.ravel(), float(est.intercept_), {"alpha": float(est.alpha_)}
+            # efficient leave-one-out needs a few samples; tiny folds get a fixed alpha
+            est = RidgeCV(alphas=RIDGE_ALPHAS) if n >= MIN_CV_SAMPLES else Ridge(alpha=1.0)
+            est.fit(x, y)
+            alpha = float(est.alpha_) if isinstance(est, RidgeCV) else 1.0
+            return est.coef_.ravel(), float(est.intercept_), {"alpha": alpha}
         if method == "linear":
             est = LinearRegression().fit(x, y)
             return est.coef_.ravel(), float(est.intercept_), {}
@@ -115,7 +127,7 @@ def _fit_linear(
             def make_svr(c: float) -> LinearSVR:
                 return LinearSVR(C=c, random_state=seed, max_iter=20000, dual="auto")
 
-            c = _choose_c(make_svr, x, y, SVR_CS, None, seed) if n >= 6 else 1.0
+            c = _choose_c(make_svr, x, y, SVR_CS, None, seed) if _cv_possible(y, False) else 1.0
             est = make_svr(c).fit(x, y)
             return est.coef_.ravel(), float(np.ravel(est.intercept_)[0]), {"C": c}
 
@@ -123,7 +135,11 @@ def _fit_linear(
         def make_logistic(c: float) -> LogisticRegression:
             return LogisticRegression(C=c, solver="newton-cholesky", max_iter=1000)
 
-        c = _choose_c(make_logistic, x, y, LOGISTIC_CS, y, seed)
+        if len(np.unique(y)) < 2:
+            raise DataError(
+                "response", "a training fold holds one class only: use fewer folds or more samples"
+            )
+        c = _choose_c(make_logistic, x, y, LOGISTIC_CS, y, seed) if _cv_possible(y, True) else 1.0
         est = make_logistic(c).fit(x, y)
         return est.coef_.ravel(), float(est.intercept_[0]), {"C": c}
 
@@ -200,6 +216,10 @@ def fit_arrays(
     hyper: dict[str, Any] = {}
     if top_n is None:
         n_keep = p
+    elif top_n == "cv" and not _cv_possible(y, method == "logistic"):
+        log.debug("too few samples to choose top N by inner CV; keeping all %d features", p)
+        n_keep = p
+        hyper["top_n_cv"] = f"skipped: fewer than {MIN_CV_SAMPLES} samples or 2 per class"
     elif top_n == "cv":
         grid = sorted({min(n, p) for n in top_n_grid})
         n_keep, loss = _choose_top_n(x, y, method, grid, inner_cv, seed)
@@ -315,6 +335,10 @@ def train(
         inner_cv=inner_cv,
         seed=seed,
     )
+    if "top_n_cv" in fit.hyper:
+        log.warning(
+            "top N not chosen (%s); kept all %d features", fit.hyper["top_n_cv"], x.shape[1]
+        )
     names = x.columns.astype(str)
     ranking = pd.Series(fit.ranking_coef, index=names, name="coefficient")
     ranking = ranking.iloc[np.argsort(-np.abs(fit.ranking_coef), kind="stable")]
