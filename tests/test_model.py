@@ -210,12 +210,12 @@ def test_bad_training_inputs_raise_clear_errors() -> None:
 def test_tiny_cohorts_fall_back_to_fixed_defaults_and_say_so(
     method: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    x, y = linear_data(n=5, p=4)
+    x, y = linear_data(n=5, p=8)
     target = (
         pd.Series([True, False, True, False, True], index=x.index) if method == "logistic" else y
     )
     model = train(x, target, method=method, top_n="cv", cv="loo")
-    assert model.hyperparameters["top_n"] == 4
+    assert model.hyperparameters["top_n"] == 8
     assert model.hyperparameters["top_n_cv"].startswith("skipped")
     assert "top N not chosen" in caplog.text
     assert model.cv_metrics["n"] == 5
