@@ -198,3 +198,26 @@ def test_simulated_cohorts_are_labelled_and_signal_free_without_effect() -> None
     assert same_layout.modules == planted.modules
     with pytest.raises(DataError, match="simulation"):
         simulate_cohort(10, n_genes=10)
+
+
+@pytest.mark.realdata
+def test_real_organoid_5fu_pipeline_runs_end_to_end(shared_data, tmp_path) -> None:
+    from netmarker.model import load_model, save_model
+    from test_features import organoid_expression, reactome_sets
+
+    expr = organoid_expression(shared_data)
+    path = shared_data / "kong2020/organoid_COAD/drug_response/median_response.txt"
+    table = pd.read_csv(path, sep="\t")
+    fu = table[table["Drug Name"] == "5-Fluorouracil"]
+    ic50 = pd.Series(fu["median_IC50"].to_numpy(), index=fu["Organoid"].str.upper(), name="ic50")
+    sets = reactome_sets(shared_data)
+    result = compare_baselines(
+        expr, ic50, {k: sets[k] for k in list(sets)[:40]}, targets=["TYMS"], n_random=0, cv="loo"
+    )
+    table = result.table.set_index("features")
+    assert (table["n"] == 19).all()
+    assert table["spearman_r"].between(-1, 1).all()
+    feats = score_modules(expr, sets).scores.T
+    model = train(feats, ic50, top_n="cv", cv=None, metadata={"drug": "5-FLUOROURACIL"})
+    saved = load_model(save_model(model, tmp_path / "fu.json"))
+    pd.testing.assert_series_equal(predict(saved, feats), predict(model, feats))

@@ -224,3 +224,40 @@ def test_bad_inputs_give_clear_errors() -> None:
     err = DataError("expression", "problem")
     assert isinstance(err, ValueError | InputError) and isinstance(err, NetmarkerError)
     assert str(err) == "expression: problem"
+
+
+def organoid_expression(shared_data) -> pd.DataFrame:
+    """Kong et al.'s CRC organoid expression (GSE64392, genes x organoids), read with pandas."""
+    path = shared_data / "kong2020/organoid_COAD/expression/GSE64392_geneID_expression_median.txt"
+    if not path.is_file():
+        pytest.skip(f"{path} not found")
+    frame = pd.read_csv(path, sep="\t").drop(columns="uniprotID").set_index("geneID")
+    frame.columns = [c.upper() for c in frame.columns]  # response tables spell P19a, P24a
+    return frame
+
+
+def reactome_sets(shared_data) -> dict[str, list[str]]:
+    path = shared_data / "msigdb_reactome/msigdb_v6.1_c2.cp.reactome.symbols.gmt"
+    if not path.is_file():
+        pytest.skip(f"{path} not found")
+    fields = (line.rstrip("\n").split("\t") for line in path.read_text().splitlines())
+    return {f[0]: f[2:] for f in fields}
+
+
+@pytest.mark.realdata
+def test_ssgsea_on_real_organoids_matches_reference(shared_data) -> None:
+    expr = organoid_expression(shared_data)
+    sets = reactome_sets(shared_data)
+    scores = score_modules(expr, sets)
+    assert scores.scores.shape == (int(scores.coverage["kept"].sum()), 22)
+    assert np.isfinite(scores.scores.to_numpy()).all()
+    assert scores.coverage["n_missing"].sum() > 0  # a 12k-gene array misses some members
+    some = {
+        k: sets[k] for k in ["REACTOME_APOPTOSIS", "REACTOME_CELL_CYCLE", "REACTOME_DNA_REPAIR"]
+    }
+    small = expr.iloc[:, :3]
+    got = ssgsea(small, some, normalize=False)
+    covered = {k: [g for g in v if g in expr.index] for k, v in some.items()}
+    np.testing.assert_allclose(
+        got.to_numpy(), reference_ssgsea(small, covered, 0.25).to_numpy(float)
+    )
