@@ -137,4 +137,13 @@ def show(
     if rows.empty and fmt is Format.table:
         console.print(f"{title}: nothing stored; run `netmarker modules compute --drug {name}`")
         return
+    if fmt is Format.table:  # the constant columns go into the title
+        first = rows.iloc[0]
+        title += f" (run {first['run']}"
+        if method is Method.proximity:
+            title += f", {first['n_random']} draws, seed {first['seed']})"
+            rows = rows[["pathway", "distance", "z", "p"]]
+        else:
+            title += ")"
+            rows = rows[["rank", "gene", "score"]]
     print_frame(rows.reset_index(drop=True), fmt=fmt.value, title=title)

@@ -1,0 +1,46 @@
+"""`netmarker demo` end to end on the shipped data (about half a minute)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from netmarker.cli import app
+
+
+@pytest.mark.slow
+def test_demo_runs_and_writes_a_report(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--n-random", "200"])
+    assert result.exit_code == 0, result.output
+    assert "SIMULATED patients (planted effect)" in result.output
+    for name in [
+        "proximity.tsv",
+        "biomarkers.tsv",
+        "baselines_loocv.tsv",
+        "model.json",
+        "km_simulated_planted.png",
+        "km_simulated_null.png",
+        "run.json",
+    ]:
+        assert (out / name).stat().st_size > 0, name
+    run = json.loads((out / "run.json").read_text())
+    assert run["drug"] == "FLUOROURACIL" and run["n_random"] == 200
+    assert set(run["input_checksums"]) == {
+        "network",
+        "pathways",
+        "targets",
+        "expression",
+        "response",
+    }
+    # the planted effect is found, the null cohort is not called significant
+    assert run["simulated_patients"]["planted"]["p_value"] < 0.01
+    assert run["simulated_patients"]["null"]["p_value"] > 0.05
+    patients = pd.read_csv(out / "simulated_planted_patients.tsv", sep="\t")
+    assert patients["simulated"].all() and patients["patient"].str.startswith("SIMULATED").all()
+    prox = pd.read_csv(out / "proximity.tsv", sep="\t")
+    assert len(prox) == 674 and prox.iloc[0]["pathway"] == "REACTOME_PYRIMIDINE_METABOLISM"
