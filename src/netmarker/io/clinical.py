@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from netmarker.errors import InputError
+from netmarker.io.common import open_text
 from netmarker.io.drugnames import DrugSynonyms
 from netmarker.io.response import read_text_table, resolve_drug
 from netmarker.io.samples import tcga_patient
@@ -391,3 +392,61 @@ def best_response_per_patient(
     out = best[[response_col]].join(n).reset_index()
     out["responder"] = responder(out[response_col])
     return out
+
+
+SurvivalFormat = Literal["auto", "table", "cdr", "biotab"]
+
+
+def read_survival(
+    path: str | Path,
+    fmt: SurvivalFormat = "auto",
+    *,
+    cancer_types: Iterable[str] | None = None,
+    endpoint: Endpoint = "OS",
+) -> pd.DataFrame:
+    """Any supported survival table -> ``patient``, ``time_months``, ``event`` (0/1).
+
+    ``table``: a TSV/CSV with columns ``patient``, ``time_months``, ``event``; ``cdr``: the
+    TCGA-CDR table (``cancer_types`` and ``endpoint`` select); ``biotab``: a TCGA BCR
+    patient table (overall survival). ``auto`` tells them apart by their header.
+    Patients without a usable time or event are dropped (they stay in the report).
+    """
+    if fmt == "auto":
+        fmt = _detect_survival(path)
+    if fmt == "cdr":
+        df = read_tcga_cdr(path, cancer_types, endpoint)
+    elif fmt == "biotab":
+        df = read_tcga_biotab_patient(path).rename(
+            columns={"os_months": "time_months", "os_event": "event"}
+        )
+    else:
+        raw, _ = read_text_table(path)
+        missing = [c for c in ("patient", "time_months", "event") if c not in raw.columns]
+        if missing:
+            raise InputError(path, f"missing column(s) {', '.join(missing)}", 1)
+        df = raw[["patient", "time_months", "event"]].copy()
+        for column in ("time_months", "event"):
+            values = pd.to_numeric(df[column], errors="coerce")
+            bad = values.isna() & (df[column] != "")
+            if bad.any():
+                first = int(np.flatnonzero(bad.to_numpy())[0])
+                raise InputError(
+                    path, f"non-numeric {column} {df[column].iloc[first]!r}", first + 2
+                )
+            df[column] = values
+    out = df[["patient", "time_months", "event"]].dropna()
+    out = out.astype({"time_months": float, "event": int})
+    if not out["event"].isin([0, 1]).all():
+        raise InputError(path, "event must be 0 (censored) or 1 (event)")
+    return out.reset_index(drop=True)
+
+
+def _detect_survival(path: str | Path) -> SurvivalFormat:
+    with open_text(path, encoding="latin-1") as fh:
+        header = fh.readline().rstrip("\r\n")
+    columns = set(header.split("\t") if "\t" in header else header.split(","))
+    if "bcr_patient_barcode" in columns and "OS.time" in columns:
+        return "cdr"
+    if "bcr_patient_barcode" in columns and "vital_status" in columns:
+        return "biotab"
+    return "table"
