@@ -56,7 +56,11 @@ def test_selection_inside_folds_leaves_no_leak_on_noise() -> None:
 
 def test_permutation_p_separates_noise_from_signal(preclinical) -> None:
     x, y = noise(0, n=24, p=40)
-    null = permutation_test(x, y, cv=4, top_n=3, n_permutations=19, seed=0)
+    ticks: list[tuple[int, int]] = []
+    null = permutation_test(
+        x, y, cv=4, top_n=3, n_permutations=19, seed=0, progress=lambda *a: ticks.append(a)
+    )
+    assert ticks[0] == (1, 19) and ticks[-1] == (19, 19)
     assert null["p_value"] > 0.05 and len(null["null"]) == 19
     feats = score_modules(preclinical.expression, preclinical.modules).scores.T
     real = permutation_test(feats, preclinical.response, cv=4, top_n=2, n_permutations=19)

@@ -8,7 +8,7 @@ more sensitive, unless told otherwise).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -157,11 +157,13 @@ def permutation_test(
     top_n: TopN = "cv",
     n_permutations: int = 100,
     seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Valid p for the cross-validated metric: rerun the whole CV on permuted responses.
 
     The metric is the out-of-fold Spearman r (regression) or AUC (logistic);
-    ``p = (1 + #permutations with metric >= observed) / (1 + n_permutations)``.
+    ``p = (1 + #permutations with metric >= observed) / (1 + n_permutations)``;
+    ``progress(done, n_permutations)`` is called after each permutation.
     """
     if n_permutations < 1:
         raise DataError("n_permutations", f"must be >= 1, got {n_permutations}")
@@ -169,16 +171,12 @@ def permutation_test(
     kwargs: dict[str, Any] = {"method": method, "cv": cv, "top_n": top_n, "seed": seed}
     observed = cross_validate(features, response, **kwargs).metrics[metric]
     rng = np.random.default_rng(seed)
-    null = np.array(
-        [
-            cross_validate(
-                features,
-                pd.Series(rng.permutation(response.to_numpy()), index=response.index),
-                **kwargs,
-            ).metrics[metric]
-            for _ in range(n_permutations)
-        ]
-    )
+    null = np.full(n_permutations, np.nan)
+    for i in range(n_permutations):
+        shuffled = pd.Series(rng.permutation(response.to_numpy()), index=response.index)
+        null[i] = cross_validate(features, shuffled, **kwargs).metrics[metric]
+        if progress is not None:
+            progress(i + 1, n_permutations)
     return {"metric": metric, "observed": observed, "null": null, **_empirical_p(observed, null)}
 
 
@@ -387,6 +385,7 @@ def compare_baselines(
     normalize: bool = True,
     min_size: int = 5,
     seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BaselineResult:
     """Cross-validate the network modules against baselines on the same samples and folds.
 
@@ -395,7 +394,8 @@ def compare_baselines(
     sizes as ``modules``, drawn from ``random_universe`` (default: all measured genes). The
     empirical p is ``(1 + #draws with metric >= network metric) / (1 + n_random)`` for the
     Spearman r (regression) or AUC (logistic) of out-of-fold predictions.
-    ``expression`` is genes x samples; ``response`` a Series by sample.
+    ``expression`` is genes x samples; ``response`` a Series by sample. ``progress`` is
+    called as ``progress(done, n_random)`` after each random draw (e.g. a progress bar).
     """
     metric = _metric_name(method)
 
@@ -427,6 +427,8 @@ def compare_baselines(
         for d, feats in enumerate(_score_draws(expression, draws, score_method, normalize)):
             result = cross_validate(feats, response, method=method, cv=cv, top_n=top_n, seed=seed)
             null[d] = result.metrics[metric]
+            if progress is not None:
+                progress(d + 1, n_random)
     observed = results["network_modules"].metrics[metric]
     empirical_p = _empirical_p(observed, null)["p_value"]
     valid = null[np.isfinite(null)]
