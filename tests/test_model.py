@@ -194,8 +194,11 @@ def test_bad_training_inputs_raise_clear_errors() -> None:
     gaps["S004"] = np.nan
     with pytest.raises(DataError, match="response: missing values for samples S004"):
         train(x, gaps, cv=None)
-    with pytest.raises(DataError, match="needs 2 classes, found 3"):
+    with pytest.raises(DataError, match=r"needs True/False .* found 3 values"):
         train(x, pd.Series(np.arange(10) % 3, index=x.index), method="logistic", cv=None)
+    words = pd.Series(["CR", "PD"] * 5, index=x.index)  # which one responds? refuse to guess
+    with pytest.raises(DataError, match="True = responder"):
+        train(x, words, method="logistic", cv=None)
     with pytest.raises(DataError, match="unknown method 'forest'"):
         train(x, y, method="forest", cv=None)  # type: ignore[arg-type]
     with pytest.raises(DataError, match="top_n: must be >= 1"):

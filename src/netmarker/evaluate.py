@@ -20,16 +20,16 @@ from sklearn.model_selection import KFold, LeaveOneOut, StratifiedKFold
 
 from netmarker.features import (
     DataError,
-    _membership,
-    _preview,
     gene_features,
     match_gene_sets,
+    membership_matrix,
     normalize_range,
+    preview,
     score_modules,
     ssgsea_raw,
     zscore_genes,
 )
-from netmarker.model import TOP_N_GRID, TopN, _predict_linear, fit_arrays, prepare_training_data
+from netmarker.model import TOP_N_GRID, TopN, fit_arrays, linear_predict, prepare_training_data
 
 CV = int | Literal["loo"]
 
@@ -134,7 +134,7 @@ def cross_validate(
             seed=seed,
         )
         xs = (x[test][:, fit.selected] - fit.mean) / fit.scale
-        predicted[test] = _predict_linear(xs, fit.coef, fit.intercept, method)
+        predicted[test] = linear_predict(xs, fit.coef, fit.intercept, method)
         fold_of[test] = fold
         selected.append(names[fit.selected].tolist())
     observed = response.loc[x_df.index].to_numpy() if classes else y
@@ -205,7 +205,7 @@ def split_responders(
     if not isinstance(predicted, pd.Series) or predicted.empty:
         raise DataError("predictions", "expected a non-empty pandas Series")
     if predicted.isna().any():
-        raise DataError("predictions", f"missing for {_preview(predicted.index[predicted.isna()])}")
+        raise DataError("predictions", f"missing for {preview(predicted.index[predicted.isna()])}")
     if rule == "median":
         cut = float(predicted.median())
     elif isinstance(rule, int | float) and not isinstance(rule, bool):
@@ -224,17 +224,17 @@ def align_survival(
         if not isinstance(s, pd.Series):
             raise DataError(name, f"expected a pandas Series, got {type(s).__name__}")
         if s.index.has_duplicates:
-            raise DataError(name, f"duplicate patients: {_preview(s.index[s.index.duplicated()])}")
+            raise DataError(name, f"duplicate patients: {preview(s.index[s.index.duplicated()])}")
     common = groups.index.intersection(time.index).intersection(event.index)
     if len(common) == 0:
         raise DataError("survival", "groups, time and event share no patients")
     g, t, e = groups.loc[common], time.loc[common], event.loc[common]
     for name, s in (("groups", g), ("time", t), ("event", e)):
         if s.isna().any():
-            raise DataError(name, f"missing values for patients {_preview(s.index[s.isna()])}")
+            raise DataError(name, f"missing values for patients {preview(s.index[s.isna()])}")
     t = pd.to_numeric(t, errors="coerce")
     if t.isna().any() or (t < 0).any():
-        raise DataError("time", f"not a non-negative number for {_preview(common[~(t >= 0)])}")
+        raise DataError("time", f"not a non-negative number for {preview(common[~(t >= 0)])}")
     if not e.isin([0, 1]).all():
         raise DataError("event", "must be 0/1 (1 = event observed, 0 = censored)")
     if g.nunique() < 2:
@@ -308,7 +308,7 @@ def response_metrics(
     if scores is not None:
         missing = common.difference(scores.index)
         if len(missing):
-            raise DataError("scores", f"no score for patients {_preview(missing)}")
+            raise DataError("scores", f"no score for patients {preview(missing)}")
         s = scores.loc[common].to_numpy(np.float64)
         if 0 < o.sum() < len(o):
             out["auc"] = float(roc_auc_score(o, s if higher_score_responds else -s))
@@ -348,7 +348,7 @@ def _score_draws(
     values = expression.to_numpy(np.float64)
     out = []
     for draw in draws:
-        membership = _membership(expression.index, draw)
+        membership = membership_matrix(expression.index, draw)
         if score_method == "ssgsea":
             scores = ssgsea_raw(values, membership, 0.25)
             scores = normalize_range(scores) if normalize else scores

@@ -39,7 +39,8 @@ class DataError(InputError, ValueError):
         super().__init__(what, problem)
 
 
-def _preview(items: Sequence[object], limit: int = 5) -> str:
+def preview(items: Sequence[object], limit: int = 5) -> str:
+    """The first ``limit`` items, comma-separated, with a count of the rest (for messages)."""
     shown = ", ".join(str(x) for x in list(items)[:limit])
     more = len(items) - limit
     return f"{shown}, ... ({more} more)" if more > 0 else shown
@@ -60,10 +61,10 @@ def check_matrix(
     for axis, name in ((frame.index, rows), (frame.columns, columns)):
         if axis.has_duplicates:
             dups = axis[axis.duplicated()].unique().tolist()
-            raise DataError(what, f"duplicate {name}: {_preview(dups)}")
+            raise DataError(what, f"duplicate {name}: {preview(dups)}")
     non_numeric = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     if non_numeric:
-        raise DataError(what, f"non-numeric values in {columns} {_preview(non_numeric)}")
+        raise DataError(what, f"non-numeric values in {columns} {preview(non_numeric)}")
     values = frame.to_numpy(dtype=np.float64)
     bad = ~np.isfinite(values)
     if bad.any():
@@ -71,8 +72,8 @@ def check_matrix(
         bad_cols = frame.columns[bad.any(axis=0)].tolist()
         raise DataError(
             what,
-            f"{int(bad.sum())} missing or infinite values in {rows} {_preview(bad_rows)} "
-            f"and {columns} {_preview(bad_cols)}",
+            f"{int(bad.sum())} missing or infinite values in {rows} {preview(bad_rows)} "
+            f"and {columns} {preview(bad_cols)}",
         )
     return values
 
@@ -130,21 +131,19 @@ def match_gene_sets(
             "dropped %d of %d gene sets: %s",
             len(dropped),
             len(coverage),
-            _preview(
-                [f"{s} ({r})" for s, r in zip(dropped["set"], dropped["reason"], strict=True)]
-            ),
+            preview([f"{s} ({r})" for s, r in zip(dropped["set"], dropped["reason"], strict=True)]),
         )
     if not kept:
         reasons = [f"{s} ({r})" for s, r in zip(coverage["set"], coverage["reason"], strict=True)]
         raise DataError(
             "gene sets",
-            f"none of the {len(coverage)} gene sets is usable: {_preview(reasons, 3)} "
+            f"none of the {len(coverage)} gene sets is usable: {preview(reasons, 3)} "
             "— check the gene identifiers (HGNC symbols?) and min_size",
         )
     return kept, coverage
 
 
-def _membership(genes: pd.Index, sets: Mapping[str, list[str]]) -> sparse.csr_matrix:
+def membership_matrix(genes: pd.Index, sets: Mapping[str, list[str]]) -> sparse.csr_matrix:
     """Sparse 0/1 matrix sets x genes."""
     position = pd.Series(np.arange(len(genes)), index=genes)
     rows = np.concatenate([np.full(len(m), i) for i, m in enumerate(sets.values())])
@@ -232,7 +231,7 @@ def _ssgsea(
     sets, coverage = match_gene_sets(
         expression.index, gene_sets, min_size=min_size, max_size=max_size
     )
-    scores = ssgsea_raw(values, _membership(expression.index, sets), alpha)
+    scores = ssgsea_raw(values, membership_matrix(expression.index, sets), alpha)
     if normalize:
         scores = normalize_range(scores)
     result = pd.DataFrame(
@@ -252,7 +251,7 @@ def zscore_genes(expression: pd.DataFrame) -> pd.DataFrame:
         log.warning(
             "%d genes are constant across samples; their z-score is set to 0: %s",
             int(constant.sum()),
-            _preview(expression.index[constant].tolist()),
+            preview(expression.index[constant].tolist()),
         )
     sd[constant] = 1.0
     z = (values - values.mean(axis=1, keepdims=True)) / sd
@@ -282,7 +281,7 @@ def _mean_zscore(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     z = zscore_genes(expression)
     sets, coverage = match_gene_sets(z.index, gene_sets, min_size=min_size, max_size=max_size)
-    membership = _membership(z.index, sets)
+    membership = membership_matrix(z.index, sets)
     sizes = np.asarray(membership.sum(axis=1))
     scores = (membership @ z.to_numpy()) / sizes
     result = pd.DataFrame(scores, index=pd.Index(list(sets), name="set"), columns=z.columns)
@@ -304,12 +303,10 @@ def gene_features(expression: pd.DataFrame, genes: Sequence[str]) -> pd.DataFram
     present = [g for g in wanted if g in expression.index]
     missing = [g for g in wanted if g not in expression.index]
     if not present:
-        raise DataError(
-            "genes", f"none of the {len(wanted)} genes is measured: {_preview(missing)}"
-        )
+        raise DataError("genes", f"none of the {len(wanted)} genes is measured: {preview(missing)}")
     if missing:
         log.warning(
-            "%d of %d genes are not measured: %s", len(missing), len(wanted), _preview(missing)
+            "%d of %d genes are not measured: %s", len(missing), len(wanted), preview(missing)
         )
     result = expression.loc[present].astype(np.float64)
     result.index.name = "gene"
@@ -374,12 +371,12 @@ def score_modules(
 def _cohort_labels(cohorts: pd.Series, samples: pd.Index) -> np.ndarray:
     missing = samples.difference(cohorts.index)
     if len(missing):
-        raise DataError("cohorts", f"no cohort label for samples {_preview(missing.tolist())}")
+        raise DataError("cohorts", f"no cohort label for samples {preview(missing.tolist())}")
     labels = cohorts.reindex(samples)
     if labels.isna().any():
         raise DataError(
             "cohorts",
-            f"missing cohort label for samples {_preview(samples[labels.isna()].tolist())}",
+            f"missing cohort label for samples {preview(samples[labels.isna()].tolist())}",
         )
     return labels.to_numpy()
 
@@ -405,6 +402,6 @@ def standardize(
         if (sd == 0).any():
             constant = features.columns[sd == 0].tolist()
             where = "" if by is None else f" in cohort {label!r}"
-            raise DataError("features", f"constant features{where}: {_preview(constant)}")
+            raise DataError("features", f"constant features{where}: {preview(constant)}")
         out[rows] = (block - block.mean(axis=0)) / sd
     return pd.DataFrame(out, index=features.index, columns=features.columns)

@@ -26,7 +26,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.svm import LinearSVR
 
 from netmarker.errors import NetmarkerError
-from netmarker.features import DataError, _preview, check_matrix
+from netmarker.features import DataError, check_matrix, preview
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,8 @@ def _choose_c(
     return min(grid, key=lambda c: (loss[c], -c))  # ties -> stronger regularisation
 
 
-def _predict_linear(x: np.ndarray, coef: np.ndarray, intercept: float, method: str) -> np.ndarray:
+def linear_predict(x: np.ndarray, coef: np.ndarray, intercept: float, method: str) -> np.ndarray:
+    """Predictions from standardised ``x``: values, or probabilities for ``"logistic"``."""
     raw = x @ coef + intercept
     return 1.0 / (1.0 + np.exp(-raw)) if method == "logistic" else raw
 
@@ -189,7 +190,7 @@ def _choose_top_n(
         for n in grid:
             cols = order[:n]
             coef, intercept, _ = _fit_linear(xs_train[:, cols], y[train], method, seed)
-            oof[n][test] = _predict_linear(xs_test[:, cols], coef, intercept, method)
+            oof[n][test] = linear_predict(xs_test[:, cols], coef, intercept, method)
     if method == "logistic":
         loss = {n: -float(roc_auc_score(y, p)) for n, p in oof.items()}
     else:
@@ -251,7 +252,7 @@ def prepare_training_data(
         raise DataError("response", f"expected a pandas Series, got {type(response).__name__}")
     if response.index.has_duplicates:
         dups = response.index[response.index.duplicated()].unique().tolist()
-        raise DataError("response", f"duplicate samples: {_preview(dups)}")
+        raise DataError("response", f"duplicate samples: {preview(dups)}")
     common = features.index[features.index.isin(response.index)]
     if len(common) == 0:
         hint = ""
@@ -259,33 +260,34 @@ def prepare_training_data(
             hint = " (the feature columns match the samples: transpose the features with .T)"
         raise DataError(
             "response",
-            f"no samples in common between features ({_preview(features.index.tolist(), 3)}) "
-            f"and response ({_preview(response.index.tolist(), 3)}){hint}",
+            f"no samples in common between features ({preview(features.index.tolist(), 3)}) "
+            f"and response ({preview(response.index.tolist(), 3)}){hint}",
         )
     n_left = len(features) - len(common) + len(response) - len(common)
     if n_left:
         log.warning("%d samples have features or response but not both; ignored", n_left)
     y_raw = response.loc[common]
     if y_raw.isna().any():
-        raise DataError("response", f"missing values for samples {_preview(common[y_raw.isna()])}")
+        raise DataError("response", f"missing values for samples {preview(common[y_raw.isna()])}")
     if len(common) < 3:
         raise DataError("response", f"only {len(common)} samples in common; need at least 3")
     x = features.loc[common]
     constant = x.columns[x.nunique() <= 1].tolist()
     if constant:
-        raise DataError("features", f"constant across the training samples: {_preview(constant)}")
+        raise DataError("features", f"constant across the training samples: {preview(constant)}")
     classes = None
     if method == "logistic":
         values = sorted(pd.unique(y_raw).tolist())
-        if len(values) != 2:
+        if not set(values) <= {0, 1} or len(values) != 2:
             raise DataError(
                 "response",
-                f"logistic regression needs 2 classes, found {len(values)}: {_preview(values)}",
+                "logistic regression needs True/False (or 1/0) labels, True = responder, "
+                f"with both present; found {len(values)} values: {preview(values)}",
             )
-        y = (y_raw == values[1]).to_numpy(dtype=np.float64)
+        y = y_raw.astype(float).to_numpy(dtype=np.float64)
         smallest = int(min(y.sum(), len(y) - y.sum()))
         if smallest < 2:
-            raise DataError("response", f"each class needs at least 2 samples; {values} has fewer")
+            raise DataError("response", "each class needs at least 2 samples")
         classes = [v.item() if isinstance(v, np.generic) else v for v in values]
     else:
         if not pd.api.types.is_numeric_dtype(y_raw) or pd.api.types.is_bool_dtype(y_raw):
@@ -293,7 +295,7 @@ def prepare_training_data(
         y = y_raw.to_numpy(dtype=np.float64)
         if not np.isfinite(y).all():
             raise DataError(
-                "response", f"infinite values for samples {_preview(common[~np.isfinite(y)])}"
+                "response", f"infinite values for samples {preview(common[~np.isfinite(y)])}"
             )
         if np.ptp(y) == 0:
             raise DataError("response", "the response is the same for every sample")
@@ -316,7 +318,7 @@ def train(
 
     ``method``: ``"ridge"`` (alpha by efficient leave-one-out CV), ``"svr"`` (linear SVR, C by
     3-fold CV), ``"linear"`` (ordinary least squares) or ``"logistic"`` (two classes; C by CV;
-    the larger / ``True`` label is the positive class). ``top_n``: an int keeps that many
+    labels True/False or 1/0, True = responder). ``top_n``: an int keeps that many
     top-ranked features, ``"cv"`` chooses N from ``top_n_grid`` by ``inner_cv``-fold CV,
     ``None`` keeps all. ``cv`` (folds or ``"loo"``; ``None`` to skip) gives the honest
     out-of-fold metrics stored in ``cv_metrics`` (selection redone inside every fold).
@@ -394,7 +396,7 @@ def predict(
         raise DataError(
             "features",
             f"{len(missing)} of the model's {len(model.feature_names)} features are missing: "
-            f"{_preview(missing)} (score the same modules as in training)",
+            f"{preview(missing)} (score the same modules as in training)",
         )
     x = features.set_axis(columns, axis=1).loc[:, model.feature_names].to_numpy(np.float64)
     if standardize == "training":
@@ -405,11 +407,11 @@ def predict(
         sd = x.std(axis=0)
         if (sd == 0).any():
             constant = [f for f, s in zip(model.feature_names, sd, strict=True) if s == 0]
-            raise DataError("features", f"constant in this cohort: {_preview(constant)}")
+            raise DataError("features", f"constant in this cohort: {preview(constant)}")
         xs = (x - x.mean(axis=0)) / sd
     else:
         raise DataError("standardize", f"use 'training' or 'cohort', got {standardize!r}")
-    values = _predict_linear(xs, model.coefficients, model.intercept, model.method)
+    values = linear_predict(xs, model.coefficients, model.intercept, model.method)
     name = "probability" if model.method == "logistic" else "predicted"
     return pd.Series(values, index=features.index, name=name)
 
