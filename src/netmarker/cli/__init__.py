@@ -7,7 +7,7 @@ import sys
 import typer
 
 from netmarker import __version__
-from netmarker.cli import context, db, demo, fetch, load, modules
+from netmarker.cli import context, db, demo, fetch, load, modules, predictors
 from netmarker.cli.context import StoreOptions
 from netmarker.errors import NetmarkerError
 
@@ -67,6 +67,11 @@ app.add_typer(load.app, name="load")
 app.add_typer(db.app, name="db")
 app.add_typer(modules.app, name="modules")
 app.command("fetch")(fetch.fetch_command)
+app.command("features")(predictors.features_command)
+app.command("train")(predictors.train_command)
+app.command("cv")(predictors.cv_command)
+app.command("predict")(predictors.predict_command)
+app.command("evaluate")(predictors.evaluate_command)
 app.command("demo")(demo.demo_command)
 
 

@@ -1,0 +1,299 @@
+"""``netmarker features|train|cv|predict|evaluate``: predictors over drug-proximal modules."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from netmarker.cli.context import console, print_frame, print_json, print_mapping, store_from
+from netmarker.modules import DEFAULT_Z_CUTOFF
+
+
+class ScoreMethod(StrEnum):
+    ssgsea = "ssgsea"
+    mean_z = "mean_z"
+
+
+class ModelMethod(StrEnum):
+    ridge = "ridge"
+    svr = "svr"
+    linear = "linear"
+    logistic = "logistic"
+
+
+class Standardize(StrEnum):
+    cohort = "cohort"
+    training = "training"
+
+
+DrugOpt = typer.Option(..., "--drug", "-d", help="Drug name (synonyms work, e.g. 5-FU).")
+NetworkOpt = typer.Option(None, "--network", "-n", help="Network (default: the only one).")
+ZOpt = typer.Option(DEFAULT_Z_CUTOFF, "--z-cutoff", help="Proximal modules: z <= this.")
+ExpressionOpt = typer.Option(
+    ..., "--expression", "-e", help="Expression matrix, genes x samples (TSV/CSV/Parquet/GEO)."
+)
+ResponseOpt = typer.Option(
+    ..., "--response", "-r", help="Drug response: long (sample, drug, value) or wide table."
+)
+MeasureOpt = typer.Option(None, "--measure", help="Response measure when several (IC50, AUC).")
+ScoreOpt = typer.Option(ScoreMethod.ssgsea, "--score", help="Module scores: ssgsea or mean_z.")
+
+
+def _top_n(value: str) -> int | str | None:
+    if value == "cv":
+        return "cv"
+    if value == "all":
+        return None
+    try:
+        n = int(value)
+    except ValueError as exc:
+        raise typer.BadParameter("use 'cv', 'all' or a number") from exc
+    if n < 1:
+        raise typer.BadParameter("must be >= 1")
+    return n
+
+
+def features_command(
+    ctx: typer.Context,
+    expression: Path = typer.Argument(..., help="Expression matrix, genes x samples."),
+    drug: str = DrugOpt,
+    network: str | None = NetworkOpt,
+    z_cutoff: float = ZOpt,
+    score: ScoreMethod = ScoreOpt,
+    normalize: bool = typer.Option(
+        True, "--normalize/--no-normalize", help="ssGSEA range normalisation over the whole run."
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="Output TSV (modules x samples)."),
+) -> None:
+    """Score a drug's proximal modules in every sample of an expression matrix."""
+    from netmarker.features import score_modules
+    from netmarker.io.expression import read_expression
+    from netmarker.report import write_table
+    from netmarker.workflow import candidate_modules
+
+    name, net, _, modules = candidate_modules(
+        store_from(ctx), drug, network=network, z_cutoff=z_cutoff
+    )
+    matrix = read_expression(expression).matrix
+    scores = score_modules(matrix, modules, method=score.value, normalize=normalize)
+    write_table(scores.scores.rename_axis("module").reset_index(), out)
+    console.print(
+        f"{name} on {net}: {scores.scores.shape[0]} modules x "
+        f"{scores.scores.shape[1]} samples -> {out}"
+    )
+
+
+def train_command(
+    ctx: typer.Context,
+    drug: str = DrugOpt,
+    expression: Path = ExpressionOpt,
+    response: Path = ResponseOpt,
+    measure: str | None = MeasureOpt,
+    network: str | None = NetworkOpt,
+    z_cutoff: float = ZOpt,
+    method: ModelMethod = typer.Option(ModelMethod.ridge, "--method", "-m"),
+    top_n: str = typer.Option(
+        "cv", "--top-n", help="Features kept: 'cv' (inner CV), 'all' or a number."
+    ),
+    score: ScoreMethod = ScoreOpt,
+    seed: int = typer.Option(0, "--seed"),
+    out: Path = typer.Option(..., "--out", "-o", help="Model file (JSON, no pickle)."),
+    write_back: bool = typer.Option(
+        True,
+        "--write-back/--no-write-back",
+        help="Store the coefficients as the drug's biomarkers.",
+    ),
+) -> None:
+    """Train a response predictor on the drug's proximal-module scores (LOOCV metrics)."""
+    from netmarker.model import biomarker_table, save_model
+    from netmarker.workflow import load_training_data, train_drug_model
+
+    store = store_from(ctx)
+    data = load_training_data(expression, response, drug, measure=measure)
+    console.print(f"samples: {data.match.summary()}")
+    model = train_drug_model(
+        store,
+        data,
+        network=network,
+        z_cutoff=z_cutoff,
+        method=method.value,
+        top_n=_top_n(top_n),
+        score_method=score.value,
+        seed=seed,
+        write_back=write_back,
+    )
+    save_model(model, out)
+    metrics = {k: v for k, v in model.cv_metrics.items() if not isinstance(v, list | dict)}
+    print_mapping(f"{model.metadata['drug']}: {method.value}, LOOCV", metrics)
+    print_frame(biomarker_table(model).head(20), title="biomarker modules (top 20)")
+    console.print(f"model {model.metadata['model_id']} -> {out}")
+
+
+def cv_command(
+    ctx: typer.Context,
+    drug: str = DrugOpt,
+    expression: Path = ExpressionOpt,
+    response: Path = ResponseOpt,
+    measure: str | None = MeasureOpt,
+    network: str | None = NetworkOpt,
+    z_cutoff: float = ZOpt,
+    method: ModelMethod = typer.Option(ModelMethod.ridge, "--method", "-m"),
+    top_n: str = typer.Option("cv", "--top-n"),
+    score: ScoreMethod = ScoreOpt,
+    n_random: int = typer.Option(
+        100, "--n-random", min=0, help="Random module sets for the empirical p."
+    ),
+    seed: int = typer.Option(0, "--seed"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the table as TSV."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Leave-one-out CV of the network model next to its baselines, on the same folds."""
+    from netmarker.report import write_table
+    from netmarker.workflow import crossvalidate_with_baselines, load_training_data
+
+    store = store_from(ctx)
+    data = load_training_data(expression, response, drug, measure=measure)
+    result = crossvalidate_with_baselines(
+        store,
+        data,
+        network=network,
+        z_cutoff=z_cutoff,
+        method=method.value,
+        top_n=_top_n(top_n),
+        score_method=score.value,
+        n_random=n_random,
+        seed=seed,
+    )
+    table = result.table.assign(drug=data.drug, n_samples=len(data.response))
+    if out is not None:
+        write_table(table, out)
+    if as_json:
+        print_json({"table": table, "metric": result.metric, "empirical_p": result.empirical_p})
+        return
+    shown = [
+        c
+        for c in (
+            "features",
+            "n_features",
+            "spearman_r",
+            "spearman_p",
+            "pearson_r",
+            "rmse",
+            "auc",
+            "accuracy",
+        )
+        if c in table.columns
+    ]
+    print_frame(table[shown], title=f"{data.drug}: LOOCV, {len(data.response)} samples")
+    console.print(
+        f"network modules vs {n_random} random module sets: empirical p = "
+        f"{result.empirical_p:.3g} ({result.metric})"
+    )
+
+
+def predict_command(
+    model_path: Path = typer.Option(..., "--model", help="Model file from `netmarker train`."),
+    expression: Path = ExpressionOpt,
+    standardize: Standardize = typer.Option(
+        Standardize.cohort,
+        "--standardize",
+        help="cohort: z-score this cohort on its own (patients); training: use the training "
+        "cohort's scaling (same platform).",
+    ),
+    threshold: str = typer.Option(
+        "median", "--threshold", help="Responders: predicted at or below the median, or a value."
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="Predictions TSV."),
+) -> None:
+    """Apply a saved model to new expression data; call predicted responders."""
+    from netmarker.io.expression import read_expression
+    from netmarker.model import load_model
+    from netmarker.report import write_table
+    from netmarker.workflow import predict_cohort
+
+    model = load_model(model_path)
+    rule: str | float = "median" if threshold == "median" else float(threshold)
+    matrix = read_expression(expression).matrix
+    predictions = predict_cohort(model, matrix, standardize=standardize.value, rule=rule)
+    write_table(predictions, out)
+    console.print(
+        f"{len(predictions)} samples, {int(predictions['responder'].sum())} predicted "
+        f"responders ({model.metadata.get('drug')}) -> {out}"
+    )
+
+
+def evaluate_command(
+    predictions: Path = typer.Option(
+        ..., "--predictions", "-p", help="Predictions TSV from `netmarker predict`."
+    ),
+    clinical: Path = typer.Option(
+        ...,
+        "--clinical",
+        "-c",
+        help="Survival: patient/time_months/event TSV, TCGA-CDR or TCGA biotab patient table.",
+    ),
+    cancer_type: list[str] | None = typer.Option(
+        None, "--cancer-type", help="TCGA-CDR: cancer type(s) to keep."
+    ),
+    endpoint: str = typer.Option("OS", "--endpoint", help="TCGA-CDR endpoint: OS, PFI, DSS."),
+    responses: Path | None = typer.Option(
+        None, "--responses", help="Clinical response table (Ding et al. 2016)."
+    ),
+    drug: str | None = typer.Option(None, "--drug", help="Drug of the clinical responses."),
+    simulated: bool = typer.Option(
+        False, "--simulated", help="Label every output as SIMULATED data."
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder (TSV, JSON, KM plot)."),
+) -> None:
+    """Predicted responders vs survival (Kaplan-Meier, log-rank) and clinical response."""
+    import pandas as pd
+
+    from netmarker.io.clinical import read_ding2016_response, read_survival
+    from netmarker.report import plot_kaplan_meier, write_json, write_table
+    from netmarker.workflow import evaluate_survival
+
+    pred = pd.read_csv(predictions, sep="\t", dtype={"sample": str})
+    missing = {"sample", "predicted", "responder"} - set(pred.columns)
+    if missing:
+        from netmarker.errors import InputError
+
+        raise InputError(predictions, f"missing column(s) {', '.join(sorted(missing))}", 1)
+    surv = read_survival(clinical, cancer_types=cancer_type or None, endpoint=endpoint)
+    observed = None
+    if responses is not None:
+        observed = read_ding2016_response(responses, drug=drug)
+    result = evaluate_survival(pred, surv, responders=observed)
+    tag = "SIMULATED " if simulated else ""
+    out.mkdir(parents=True, exist_ok=True)
+    write_table(result.table.assign(simulated=simulated), out / "patients.tsv")
+    write_json(
+        {
+            "simulated": simulated,
+            "survival": result.survival,
+            "response": result.response,
+            "matching": result.match.summary(),
+        },
+        out / "evaluation.json",
+    )
+    t = result.table.set_index("patient")
+    plot_kaplan_meier(
+        t["time_months"],
+        t["event"],
+        t["predicted_responder"].map(
+            {True: "predicted responder", False: "predicted non-responder"}
+        ),
+        out / "kaplan_meier.png",
+        title=f"{tag}predicted responders",
+    )
+    s = result.survival
+    console.print(
+        f"{tag}log-rank p = {s['p_value']:.3g} (n = {s['n']}); matching: {result.match.summary()}"
+    )
+    if result.response:
+        print_mapping(
+            f"{tag}clinical response",
+            {k: v for k, v in result.response.items() if not isinstance(v, dict | list)},
+        )
+    console.print(f"report -> {out}")
