@@ -1,0 +1,210 @@
+"""The CLI on small generated files: loads, status, idempotency, modules, bad input."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from cli_helpers import run_cli
+
+EDGE_HEADER = "gene_a\tgene_b\tscore\n"
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> dict[str, Path]:
+    """A 300-node scale-free network of real gene symbols, a GMT and a target table."""
+    from netmarker.io.idmap import GeneMapper
+
+    symbols = sorted(
+        GeneMapper.default()
+        .map_symbols(
+            ["TYMS", "TP53", "EGFR", "KRAS", "BRAF", "MYC", "AKT1", "PTEN", "CDK4", "CDK6"]
+        )[0]
+        .values()
+    )
+    import pandas as pd
+
+    genes = pd.read_csv(
+        Path(__file__).resolve().parents[1]
+        / "src"
+        / "netmarker"
+        / "resources"
+        / "entrez_symbol.tsv.gz",
+        sep="\t",
+        dtype=str,
+    )
+    pool = [g for g in genes["symbol"] if g.isalnum() and g.isupper()][:300]
+    names = symbols + [g for g in pool if g not in symbols][: 300 - len(symbols)]
+    g = nx.barabasi_albert_graph(len(names), 2, seed=3)
+    net = tmp_path / "net.tsv.gz"
+    with gzip.open(net, "wt") as fh:
+        fh.write(EDGE_HEADER)
+        for u, v in g.edges:
+            fh.write(f"{names[u]}\t{names[v]}\t{700 + (u * v) % 300}\n")
+    near = sorted({names[n] for n in g.neighbors(0)} | {names[0]})
+    gmt = tmp_path / "sets.gmt"
+    gmt.write_text(
+        "NEAR_TYMS\thttp://x\t" + "\t".join(near) + "\n"
+        "RANDOM_SET\thttp://x\t" + "\t".join(names[150:170]) + "\n"
+    )
+    targets = tmp_path / "targets.tsv"
+    targets.write_text("drug\tgene\tsource\nFluorouracil\tTYMS\ttest\nErlotinib\tEGFR\ttest\n")
+    return {"network": net, "pathways": gmt, "targets": targets}
+
+
+def _load_all(capsys, monkeypatch, store: Path, inputs: dict[str, Path]) -> None:
+    for args in (
+        ["load", "network", str(inputs["network"]), "--name", "ppi"],
+        ["load", "pathways", str(inputs["pathways"]), "--source", "test"],
+        ["load", "targets", str(inputs["targets"])],
+    ):
+        r = run_cli(capsys, monkeypatch, "--store", str(store), *args)
+        assert r.code == 0, r.err
+
+
+def test_load_status_and_idempotent_reload(capsys, monkeypatch, tmp_path, inputs) -> None:
+    store = tmp_path / "store"
+    _load_all(capsys, monkeypatch, store, inputs)
+    status = run_cli(capsys, monkeypatch, "--store", str(store), "db", "status", "--json").json()
+    with gzip.open(inputs["network"], "rt") as fh:
+        n_edges = len(fh.read().splitlines()) - 1
+    assert status["networks"]["ppi"]["edges"] == n_edges
+    assert status["pathways"]["test"]["pathways"] == 2
+    assert status["targets"]["test"] == {"drugs": 2, "links": 2, "genes": 2}
+    assert len(status["datasets"]) == 3
+    again = run_cli(
+        capsys,
+        monkeypatch,
+        "--store",
+        str(store),
+        "load",
+        "network",
+        str(inputs["network"]),
+        "--name",
+        "ppi",
+        "--json",
+    )
+    assert again.code == 0 and again.json()[0]["already_loaded"] is True
+    after = run_cli(capsys, monkeypatch, "--store", str(store), "db", "status", "--json").json()
+    assert after == status
+    table = run_cli(capsys, monkeypatch, "--store", str(store), "db", "status")
+    assert "ppi" in table.out and "provenance" in table.out
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("", "file is empty"),
+        ("gene_a,gene_b,score\nTP53,EGFR,900\n", ""),  # comma-separated: read fine
+        (EDGE_HEADER + "TP53\tEGFR\t900\nTP53\tKRAS\thigh\n", ":3:"),
+        ("gene\nTP53\nEGFR\n", "column"),
+    ],
+)
+def test_bad_network_file_is_one_line_and_leaves_store(
+    capsys, monkeypatch, tmp_path, inputs, content, problem
+) -> None:
+    store = tmp_path / "store"
+    _load_all(capsys, monkeypatch, store, inputs)
+    before = run_cli(capsys, monkeypatch, "--store", str(store), "db", "status", "--json").json()
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(content)
+    r = run_cli(
+        capsys, monkeypatch, "--store", str(store), "load", "network", str(bad), "--name", "ppi"
+    )
+    if not problem:  # a well-formed file in another delimiter is accepted
+        assert r.code == 0, r.err
+        return
+    assert r.code == 1
+    lines = [line for line in r.err.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(bad) in r.err.replace("\n", "") and problem in r.err
+    after = run_cli(capsys, monkeypatch, "--store", str(store), "db", "status", "--json").json()
+    assert after == before
+
+
+def test_modules_compute_show_and_errors(capsys, monkeypatch, tmp_path, inputs) -> None:
+    store = tmp_path / "store"
+    _load_all(capsys, monkeypatch, store, inputs)
+    base = ["--store", str(store)]
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        *base,
+        "modules",
+        "compute",
+        "--drug",
+        "5-FU",
+        "--n-random",
+        "200",
+        "--min-bin-size",
+        "20",
+        "--json",
+    )
+    assert r.code == 0, r.err
+    assert r.json()["drugs"] == ["FLUOROURACIL"]
+    shown = run_cli(
+        capsys,
+        monkeypatch,
+        *base,
+        "modules",
+        "show",
+        "--drug",
+        "fluorouracil",
+        "--all-rows",
+        "--format",
+        "tsv",
+    )
+    rows = [line.split("\t") for line in shown.out.strip().splitlines()]
+    assert rows[0][:2] == ["drug", "pathway"]
+    assert {r[1] for r in rows[1:]} == {"NEAR_TYMS", "RANDOM_SET"}
+    assert float(rows[1][4]) <= float(rows[2][4])  # sorted by z
+    unknown = run_cli(capsys, monkeypatch, *base, "modules", "show", "--drug", "fluorouracyl")
+    assert unknown.code == 1 and "close matches: FLUOROURACIL" in unknown.err
+    net = run_cli(capsys, monkeypatch, *base, "modules", "compute", "--all", "--network", "x")
+    assert net.code == 1 and "unknown network 'x'" in net.err
+    both = run_cli(capsys, monkeypatch, *base, "modules", "compute")
+    assert both.code != 0 and "--drug NAME" in both.err
+    rwr = run_cli(
+        capsys,
+        monkeypatch,
+        *base,
+        "modules",
+        "compute",
+        "--all",
+        "--method",
+        "rwr",
+        "--top-k",
+        "10",
+    )
+    assert rwr.code == 0, rwr.err
+    show = run_cli(
+        capsys,
+        monkeypatch,
+        *base,
+        "modules",
+        "show",
+        "--drug",
+        "ERLOTINIB",
+        "--method",
+        "rwr",
+        "--format",
+        "json",
+    )
+    assert show.json()[0]["gene"] == "EGFR"
+
+
+def test_missing_file_and_help(capsys, monkeypatch, tmp_path) -> None:
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        "--store",
+        str(tmp_path / "s"),
+        "load",
+        "pathways",
+        str(tmp_path / "nope.gmt"),
+    )
+    assert r.code == 1 and "nope.gmt: file not found" in r.err
+    h = run_cli(capsys, monkeypatch, "--help")
+    assert h.code == 0 and "modules" in h.out and "demo" in h.out
