@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,34 @@ app = typer.Typer(
 FilesArg = typer.Argument(..., exists=False, help="Input file(s); .gz is read transparently.")
 StrictOpt = typer.Option(False, "--strict", help="Fail on any identifier that cannot be mapped.")
 JsonOpt = typer.Option(False, "--json", help="Print the load report as JSON.")
+
+
+class NetworkFormat(StrEnum):
+    auto = "auto"
+    string = "string"
+    table = "table"
+    tsv = "tsv"
+    csv = "csv"
+    sif = "sif"
+    menche = "menche"
+    bionev = "bionev"
+
+
+class IdType(StrEnum):
+    auto = "auto"
+    symbol = "symbol"
+    entrez = "entrez"
+    string = "string"
+
+
+class TargetFormat(StrEnum):
+    auto = "auto"
+    tsv = "tsv"
+    csv = "csv"
+    kong = "kong"
+    drugbank = "drugbank"
+    guney = "guney"
+    dgidb = "dgidb"
 
 
 def _options(**values: Any) -> dict[str, Any]:
@@ -45,15 +74,7 @@ def _report(kind: str, file: Path, load: LoadReport, reader_report: Any, as_json
     if not as_json:
         state = "already loaded: nothing changed" if load.already_loaded else "loaded"
         rows: dict[str, Any] = {"store": state, **load.counts}
-        from netmarker.cli.context import jsonable
-
-        rows.update(
-            {
-                f"input.{k}": v
-                for k, v in jsonable(reader_report).items()
-                if not isinstance(v, list | dict)
-            }
-        )
+        rows.update({f"input.{k}": v for k, v in reader_report.counts().items()})
         print_mapping(f"{kind} {load.name} <- {file.name}", rows)
     return summary
 
@@ -63,19 +84,22 @@ def load_network(
     ctx: typer.Context,
     files: list[Path] = FilesArg,
     name: str = typer.Option(..., "--name", "-n", help="Network name, e.g. string_v12_700."),
-    fmt: str = typer.Option(
-        "auto",
+    fmt: NetworkFormat = typer.Option(
+        NetworkFormat.auto,
         "--format",
         "-f",
-        help="auto, string (protein.links[.detailed]), tsv, csv, sif, bionev.",
+        help="string: protein.links[.detailed]; table: TSV/CSV with a header; menche: the "
+        "Menche 2015 interactome; bionev: integer edge list + --node-list.",
     ),
     min_score: float | None = typer.Option(
         None, "--min-score", help="Keep edges with score >= this (STRING scale 0-1000)."
     ),
-    id_map: Path | None = typer.Option(
+    id_type: IdType = typer.Option(IdType.auto, "--id-type", help="What the gene columns hold."),
+    id_map: list[Path] | None = typer.Option(
         None,
         "--id-map",
-        help="STRING protein.info / alias file, or a two-column id -> symbol table.",
+        help="STRING protein.info / alias file, or a two-column id -> symbol table "
+        "(repeatable: the maps are merged).",
     ),
     node_list: Path | None = typer.Option(
         None, "--node-list", help="BioNEV-style node list: integer index -> STRING id."
@@ -92,9 +116,10 @@ def load_network(
         with progress_bar(f"reading {file.name}"):
             parsed = read_network(
                 file,
-                fmt=fmt,
+                fmt=fmt.value,
                 min_score=min_score,
-                id_map=id_map,
+                id_type=id_type.value,
+                id_map=id_map or None,
                 node_list=node_list,
                 strict=strict,
             )
@@ -103,7 +128,13 @@ def load_network(
             name,
             str(file.resolve()),
             file_checksum(file),
-            _options(fmt=fmt, min_score=min_score, id_map=id_map, node_list=node_list),
+            _options(
+                fmt=fmt.value,
+                min_score=min_score,
+                id_type=id_type.value,
+                id_map=[file_checksum(m) for m in id_map or []] or None,
+                node_list=node_list,
+            ),
         )
         with progress_bar(f"loading {len(parsed.edges):,} edges into {store.location}"):
             load = store.load_network(name, parsed.edges, parsed.genes, dataset)
@@ -116,11 +147,12 @@ def load_network(
 def load_targets(
     ctx: typer.Context,
     files: list[Path] = FilesArg,
-    fmt: str = typer.Option(
-        "auto",
+    fmt: TargetFormat = typer.Option(
+        TargetFormat.auto,
         "--format",
         "-f",
-        help="auto, tsv (drug, gene[, source]), kong, drugbank, guney, dgidb.",
+        help="tsv/csv: drug, gene[, source]; kong: drug_drugTarget.txt; drugbank: all.csv "
+        "(with --vocabulary); guney: drug_to_geneids; dgidb: DGIdb-style drug_info.",
     ),
     source: str | None = typer.Option(
         None, "--source", "-s", help="Source name recorded on every link (default: file name)."
@@ -129,6 +161,9 @@ def load_targets(
         None,
         "--vocabulary",
         help="DrugBank vocabulary CSV: DrugBank ids -> names and synonyms.",
+    ),
+    gene_column: str | None = typer.Option(
+        None, "--gene-column", help="Column of target genes (e.g. 'target' for DGIdb)."
     ),
     strict: bool = StrictOpt,
     as_json: bool = JsonOpt,
@@ -141,7 +176,12 @@ def load_targets(
     for file in files:
         with progress_bar(f"reading {file.name}"):
             parsed = read_targets(
-                file, fmt=fmt, source=source, vocabulary=vocabulary, strict=strict
+                file,
+                fmt=fmt.value,
+                source=source,
+                vocabulary=vocabulary,
+                strict=strict,
+                gene_column=gene_column,
             )
         name = source or _source_of(parsed.targets, file)
         dataset = Dataset(
@@ -149,7 +189,7 @@ def load_targets(
             name,
             str(file.resolve()),
             file_checksum(file),
-            _options(fmt=fmt, source=source, vocabulary=vocabulary),
+            _options(fmt=fmt.value, source=source, vocabulary=vocabulary, gene_column=gene_column),
         )
         with progress_bar(f"loading {len(parsed.targets):,} drug-target links"):
             load = store.load_targets(parsed.targets, parsed.drugs, dataset)
