@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 import typer
 
 from netmarker.cli.context import print_json, print_mapping, progress_bar, store_from
+from netmarker.errors import InputError
+from netmarker.graph import GraphStore
 from netmarker.graph.store import Dataset, LoadReport
 from netmarker.io.common import file_checksum
 
@@ -61,6 +64,22 @@ def _options(**values: Any) -> dict[str, Any]:
     return out
 
 
+def _checksum(path: Path) -> str:
+    if not path.is_file():
+        raise InputError(path, "file not found")
+    return file_checksum(path)
+
+
+def _known(store: GraphStore, dataset: Dataset) -> LoadReport | None:
+    """The store's record of this exact load, if it was done before."""
+    ds = store.datasets()
+    hit = ds[ds["dataset_id"] == dataset.dataset_id]
+    if hit.empty:
+        return None
+    counts = json.loads(hit["counts"].iloc[0])
+    return LoadReport(dataset.dataset_id, dataset.kind, dataset.name, True, counts)
+
+
 def _report(kind: str, file: Path, load: LoadReport, reader_report: Any, as_json: bool) -> dict:
     summary = {
         "file": str(file),
@@ -74,7 +93,8 @@ def _report(kind: str, file: Path, load: LoadReport, reader_report: Any, as_json
     if not as_json:
         state = "already loaded: nothing changed" if load.already_loaded else "loaded"
         rows: dict[str, Any] = {"store": state, **load.counts}
-        rows.update({f"input.{k}": v for k, v in reader_report.counts().items()})
+        if reader_report is not None:
+            rows.update({f"input.{k}": v for k, v in reader_report.counts().items()})
         print_mapping(f"{kind} {load.name} <- {file.name}", rows)
     return summary
 
@@ -113,6 +133,22 @@ def load_network(
     store = store_from(ctx)
     summaries = []
     for file in files:
+        dataset = Dataset(
+            "network",
+            name,
+            str(file.resolve()),
+            _checksum(file),
+            _options(
+                fmt=fmt.value,
+                min_score=min_score,
+                id_type=id_type.value,
+                id_map=[_checksum(m) for m in id_map or []] or None,
+                node_list=node_list,
+            ),
+        )
+        if (known := _known(store, dataset)) is not None:  # same bytes, same options: no work
+            summaries.append(_report("network", file, known, None, as_json))
+            continue
         with progress_bar(f"reading {file.name}"):
             parsed = read_network(
                 file,
@@ -123,19 +159,6 @@ def load_network(
                 node_list=node_list,
                 strict=strict,
             )
-        dataset = Dataset(
-            "network",
-            name,
-            str(file.resolve()),
-            file_checksum(file),
-            _options(
-                fmt=fmt.value,
-                min_score=min_score,
-                id_type=id_type.value,
-                id_map=[file_checksum(m) for m in id_map or []] or None,
-                node_list=node_list,
-            ),
-        )
         with progress_bar(f"loading {len(parsed.edges):,} edges into {store.location}"):
             load = store.load_network(name, parsed.edges, parsed.genes, dataset)
         summaries.append(_report("network", file, load, parsed.report, as_json))
