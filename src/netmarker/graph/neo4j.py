@@ -225,6 +225,10 @@ class Neo4jStore:
         with self._session() as session:
             return session.execute_read(work)
 
+    def _table(self, name: str, **params: Any) -> list[list[Any]]:
+        """The ``rows`` list that a ``cypher/read/<name>`` table query collects."""
+        return self._read(f"read/{name}", **params)[0][0]
+
     def _count(self, name: str, **params: Any) -> int:
         return int(self._read(f"read/{name}", **params)[0][0])
 
@@ -377,31 +381,30 @@ class Neo4jStore:
         if network not in known:
             names = ", ".join(known) or "none loaded"
             raise NotFoundError(f"unknown network {network!r} (known: {names})")
-        rows = self._read("read/edges", network=network)
+        rows = self._table("edges", network=network)
         return _frame(rows, EDGE_COLUMNS, ["gene_a", "gene_b"])
 
     def genes(self) -> pd.DataFrame:
-        return _frame(self._read("read/genes"), GENE_COLUMNS, ["symbol"])
+        return _frame(self._table("genes"), GENE_COLUMNS, ["symbol"])
 
     def drugs(self) -> pd.DataFrame:
-        rows = [[name, "|".join(sorted(syn))] for name, syn in self._read("read/drugs")]
+        rows = [[name, "|".join(sorted(syn))] for name, syn in self._table("drugs")]
         return _frame(rows, DRUG_COLUMNS, ["drug"])
 
     def targets(self, drug: str | None = None) -> pd.DataFrame:
-        rows = self._read("read/targets", drug=drug)
+        rows = self._table("targets", drug=drug)
         return _frame(rows, TARGET_COLUMNS, TARGET_COLUMNS)
 
     def pathways(self) -> pd.DataFrame:
-        return _frame(self._read("read/pathways"), PATHWAY_COLUMNS, ["pathway"])
+        return _frame(self._table("pathways"), PATHWAY_COLUMNS, ["pathway"])
 
     def members(self, source: str | None = None) -> pd.DataFrame:
-        rows = self._read("read/members", source=source)
+        rows = self._table("members", source=source)
         return _frame(rows, MEMBER_COLUMNS, MEMBER_COLUMNS)
 
     def datasets(self) -> pd.DataFrame:
-        return _typed(
-            pd.DataFrame(self._read("read/datasets"), columns=DATASET_COLUMNS), DATASET_COLUMNS
-        )
+        rows = self._table("datasets")
+        return _typed(pd.DataFrame(rows, columns=DATASET_COLUMNS), DATASET_COLUMNS)
 
     def status(self) -> dict[str, Any]:
         return summarize(self)
@@ -437,21 +440,21 @@ class Neo4jStore:
         self._replace("proximity", results, PROXIMITY_COLUMNS, ["drug", "network"])
 
     def proximity(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
-        rows = self._read("read/proximity", drug=drug, network=network)
+        rows = self._table("proximity", drug=drug, network=network)
         return _frame(rows, PROXIMITY_COLUMNS, ["drug", "network", "z", "pathway"])
 
     def write_propagation(self, results: pd.DataFrame) -> None:
         self._replace("propagation", results, PROPAGATION_COLUMNS, ["drug", "network"])
 
     def propagation(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
-        rows = self._read("read/propagation", drug=drug, network=network)
+        rows = self._table("propagation", drug=drug, network=network)
         return _frame(rows, PROPAGATION_COLUMNS, ["drug", "network", "rank"])
 
     def write_biomarkers(self, results: pd.DataFrame) -> None:
         self._replace("biomarkers", results, BIOMARKER_COLUMNS, ["drug"])
 
     def biomarkers(self, drug: str | None = None) -> pd.DataFrame:
-        rows = self._read("read/biomarkers", drug=drug)
+        rows = self._table("biomarkers", drug=drug)
         return _frame(rows, BIOMARKER_COLUMNS, ["drug", "rank"])
 
     # -- housekeeping ------------------------------------------------------------------------
