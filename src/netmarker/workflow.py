@@ -39,7 +39,7 @@ from netmarker.graph.store import GraphStore
 from netmarker.io.common import file_checksum
 from netmarker.io.drugnames import DrugSynonyms
 from netmarker.io.expression import read_expression
-from netmarker.io.response import read_response
+from netmarker.io.response import ResponseData, read_response
 from netmarker.io.samples import IdMatch, match_ids
 from netmarker.model import TrainedModel, biomarker_table, predict, train
 from netmarker.modules import DEFAULT_Z_CUTOFF, proximal_modules, resolve_drug, resolve_network
@@ -68,19 +68,39 @@ def load_training_data(
     measure: str | None = None,
     synonyms: DrugSynonyms | None = None,
 ) -> TrainingData:
-    """Read both files, pick ``drug``'s values and pair response samples with expression columns.
+    """Read both files and pair ``drug``'s response samples with expression columns."""
+    return training_data(
+        read_expression(expression_path).matrix,
+        read_response(response_path, synonyms=synonyms),
+        drug,
+        measure=measure,
+        checksums={
+            "expression": file_checksum(expression_path),
+            "response": file_checksum(response_path),
+        },
+    )
+
+
+def training_data(
+    expression: pd.DataFrame,
+    response: ResponseData,
+    drug: str,
+    *,
+    measure: str | None = None,
+    checksums: dict[str, str] | None = None,
+) -> TrainingData:
+    """Pick ``drug``'s values from ``response`` and match their samples to expression columns.
 
     Sample ids are matched exactly, then ignoring case and punctuation (organoid ``P19a`` vs
     ``P19A``); every unmatched id is logged. No matched sample is an error.
     """
-    expression = read_expression(expression_path).matrix
-    response = read_response(response_path, synonyms=synonyms)
     try:
         values = response.for_drug(drug, measure)
     except KeyError as exc:
         drugs = sorted(response.table["drug"].unique())
         raise NotFoundError(
-            f"{response_path}: no response values for {drug!r} ({len(drugs)} drugs in the file)"
+            f"{response.report.path}: no response values for {drug!r} "
+            f"({len(drugs)} drugs in the file)"
         ) from exc
     match = match_ids(values.index.astype(str), expression.columns.astype(str), kind="sample")
     log.info("samples: %s", match.summary())
@@ -94,10 +114,7 @@ def load_training_data(
         response=paired.astype(float),
         drug=str(values.name),
         match=match,
-        checksums={
-            "expression": file_checksum(expression_path),
-            "response": file_checksum(response_path),
-        },
+        checksums=dict(checksums or {}),
     )
 
 
