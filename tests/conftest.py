@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from neo4j_fixtures import neo4j_server, neo4j_store, neo4j_uri  # noqa: F401
+
 
 def _shared_data_dir() -> Path:
     env = os.environ.get("NETMARKER_SHARED_DATA")

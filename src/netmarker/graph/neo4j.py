@@ -57,6 +57,7 @@ from netmarker.graph.store import (
     validate_network_name,
 )
 
+_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 _FLOAT_COLUMNS = {"score", "distance", "z", "p", "coefficient"}
 _INT_COLUMNS = {"n_random", "seed", "rank"}
 
@@ -161,6 +162,8 @@ class Neo4jStore:
     ) -> None:
         if batch_size < 1:
             raise StoreError(f"batch_size must be at least 1, got {batch_size}")
+        if not uri.startswith(_SCHEMES):
+            raise StoreError(f"invalid Neo4j URI {uri!r}: use bolt://HOST:7687 or neo4j://HOST")
         self.uri, self.user, self.database, self.batch_size = uri, user, database, batch_size
         self.location = f"{uri} (database {database})"
         try:
@@ -171,6 +174,7 @@ class Neo4jStore:
         except ValueError as exc:
             raise StoreError(f"invalid Neo4j URI {uri!r}: {exc}; fix NEO4J_URI") from None
         self._schema_checked = False
+        self._connected = False
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Neo4jStore:
@@ -191,6 +195,10 @@ class Neo4jStore:
     def _session(self) -> Iterator[Session]:
         """A session whose driver errors become one-line ``StoreError``s."""
         try:
+            if not self._connected:
+                # fails at once; a managed transaction would retry an unreachable server for 30 s
+                self._driver.verify_connectivity()
+                self._connected = True
             with self._driver.session(database=self.database) as session:
                 yield session
         except AuthError:

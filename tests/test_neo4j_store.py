@@ -1,0 +1,350 @@
+"""The Neo4j store against the real engine: merges, reloads, interrupted loads, results, errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from neo4j import GraphDatabase
+
+from neo4j_fixtures import Neo4jServer, free_port
+from netmarker.errors import NotFoundError, StoreError
+from netmarker.graph import open_store
+from netmarker.graph.neo4j import Neo4jStore, cypher, cypher_dir, schema_statements
+from netmarker.graph.store import Dataset, GraphStore
+
+GENES = pd.DataFrame({"symbol": ["A", "B", "C"], "entrez": ["1", "2", ""]})
+
+
+def _edges(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["gene_a", "gene_b", "score"])
+
+
+def _ds(kind: str, name: str, checksum: str = "c1") -> Dataset:
+    return Dataset(kind=kind, name=name, source_file=f"/x/{name}.tsv", checksum=checksum)
+
+
+# -- without a server ------------------------------------------------------------------------
+def test_every_cypher_name_used_exists() -> None:
+    source = Path(__file__).resolve().parents[1] / "src" / "netmarker" / "graph" / "neo4j.py"
+    text = source.read_text()
+    names = set(re.findall(r'cypher\("([a-z_/]+)"\)', text))
+    names |= {f"read/{n}" for n in re.findall(r'_(?:table|count)\("([a-z_]+)"', text)}
+    for kind in ("proximity", "propagation", "biomarkers"):
+        names |= {f"write/delete_{kind}"}
+    names |= {"write/create_proximity", "write/create_propagation"}
+    names |= {"write/create_biomarkers_pathway", "write/create_biomarkers_gene"}
+    assert len(names) > 20
+    for name in sorted(names):
+        assert cypher(name).strip(), name
+    assert len(schema_statements()) == len(list((cypher_dir() / "schema").glob("*.cypher")))
+
+
+def test_unreachable_server_is_one_clear_error() -> None:
+    store = Neo4jStore(f"bolt://127.0.0.1:{free_port()}", "neo4j", "whatever1")
+    with pytest.raises(StoreError, match=r"cannot reach Neo4j at bolt://127\.0\.0\.1:\d+: start"):
+        store.networks()
+    store.close()
+
+
+def test_bad_uri_and_missing_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(StoreError, match="invalid Neo4j URI"):
+        Neo4jStore("http://127.0.0.1:7474", "neo4j", "x")
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    with pytest.raises(StoreError, match="set NEO4J_PASSWORD"):
+        Neo4jStore.from_env()
+
+
+def test_from_env_and_open_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:7999")
+    monkeypatch.setenv("NEO4J_USER", "alice")
+    monkeypatch.setenv("NEO4J_PASSWORD", "secret123")
+    monkeypatch.setenv("NEO4J_DATABASE", "graphs")
+    store = Neo4jStore.from_env(batch_size=5)
+    assert (store.uri, store.user, store.database, store.batch_size) == (
+        "bolt://127.0.0.1:7999",
+        "alice",
+        "graphs",
+        5,
+    )
+    assert Neo4jStore.from_env(uri="neo4j://h:1").uri == "neo4j://h:1"
+    opened = open_store("neo4j")
+    assert isinstance(opened, Neo4jStore) and isinstance(opened, GraphStore)
+    assert opened.location == "bolt://127.0.0.1:7999 (database graphs)"
+
+
+# -- against the engine ----------------------------------------------------------------------
+
+
+@pytest.mark.neo4j
+def test_bad_credentials(neo4j_server: Neo4jServer) -> None:
+    store = Neo4jStore(neo4j_server.uri, neo4j_server.user, neo4j_server.password + "x")
+    with pytest.raises(StoreError, match="rejected user 'neo4j': check NEO4J_USER"):
+        store.genes()
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_unknown_database(neo4j_server: Neo4jServer) -> None:
+    store = Neo4jStore(neo4j_server.uri, neo4j_server.user, neo4j_server.password, "nosuchdb")
+    with pytest.raises(StoreError, match="no database 'nosuchdb'"):
+        store.networks()
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_database_without_schema_says_db_init(
+    neo4j_store: Neo4jStore, neo4j_server: Neo4jServer
+) -> None:
+    with GraphDatabase.driver(
+        neo4j_server.uri, auth=(neo4j_server.user, neo4j_server.password)
+    ) as driver:
+        driver.execute_query("DROP CONSTRAINT netmarker_gene_symbol IF EXISTS")
+    store = neo4j_server.store()
+    try:
+        with pytest.raises(StoreError, match=r"no netmarker schema .*run `netmarker db init`"):
+            store.load_network("ppi", _edges([("A", "B", 1.0)]), GENES, _ds("network", "ppi"))
+        with pytest.raises(StoreError, match="netmarker db init"):
+            store.genes()
+        store.init_schema()
+        store.init_schema()  # idempotent
+        assert store.genes().empty
+    finally:
+        store.init_schema()
+        store.close()
+
+
+@pytest.mark.neo4j
+def test_network_load_reload_and_merge(neo4j_store: Neo4jStore) -> None:
+    store = neo4j_store
+    r1 = store.load_network(
+        "ppi", _edges([("A", "B", 500.0), ("B", "C", 900.0)]), GENES, _ds("network", "ppi")
+    )
+    assert not r1.already_loaded
+    assert r1.counts == {"edges_in_file": 2, "edges_new": 2, "genes_new": 3}
+    r2 = store.load_network(
+        "ppi", _edges([("A", "B", 500.0), ("B", "C", 900.0)]), GENES, _ds("network", "ppi")
+    )
+    assert r2.already_loaded and r2.counts == r1.counts
+    assert len(store.datasets()) == 1
+    r3 = store.load_network(
+        "ppi",
+        _edges([("A", "B", 800.0), ("A", "C", np.nan), ("A", "C", np.nan), ("B", "C", 100.0)]),
+        pd.DataFrame({"symbol": ["C", "D"], "entrez": ["3", "4"]}),
+        _ds("network", "ppi", checksum="c2"),
+    )
+    assert r3.counts == {"edges_in_file": 4, "edges_new": 1, "genes_new": 1}
+    e = store.edges("ppi")
+    assert list(e.columns) == ["gene_a", "gene_b", "score"]
+    assert list(zip(e.gene_a, e.gene_b, strict=True)) == [("A", "B"), ("A", "C"), ("B", "C")]
+    assert e.score[0] == 800.0 and np.isnan(e.score[1]) and e.score[2] == 900.0
+    g = store.genes()
+    assert g.to_dict("list") == {"symbol": ["A", "B", "C", "D"], "entrez": ["1", "2", "3", "4"]}
+    assert store.networks() == ["ppi"]
+    assert store.status()["networks"]["ppi"] == {"edges": 3, "genes": 3}
+
+
+@pytest.mark.neo4j
+def test_networks_are_separate(neo4j_store: Neo4jStore) -> None:
+    neo4j_store.load_network("n1", _edges([("A", "B", 1.0)]), GENES, _ds("network", "n1"))
+    neo4j_store.load_network("n2", _edges([("A", "B", 2.0)]), GENES, _ds("network", "n2"))
+    assert neo4j_store.networks() == ["n1", "n2"]
+    assert neo4j_store.edges("n1").score.tolist() == [1.0]
+    assert neo4j_store.edges("n2").score.tolist() == [2.0]
+
+
+@pytest.mark.neo4j
+def test_unknown_network_bad_name_and_non_canonical(neo4j_store: Neo4jStore) -> None:
+    with pytest.raises(NotFoundError, match="unknown network 'nope' \\(known: none loaded\\)"):
+        neo4j_store.edges("nope")
+    with pytest.raises(StoreError, match="invalid network name"):
+        neo4j_store.load_network("../evil", _edges([("A", "B", 1.0)]), GENES, _ds("network", "x"))
+    with pytest.raises(StoreError, match="canonical"):
+        neo4j_store.load_network("ppi", _edges([("B", "A", 1.0)]), GENES, _ds("network", "ppi"))
+    assert neo4j_store.networks() == [] and neo4j_store.datasets().empty
+
+
+@pytest.mark.neo4j
+def test_small_batches_give_the_same_graph(neo4j_server: Neo4jServer) -> None:
+    rng = np.random.default_rng(3)
+    names = [f"G{i:02d}" for i in range(30)]
+    pairs = {tuple(sorted(rng.choice(names, 2, replace=False))) for _ in range(80)}
+    edges = _edges([(a, b, float(rng.integers(100, 999))) for a, b in sorted(pairs)])
+    genes = pd.DataFrame({"symbol": names, "entrez": [str(i) for i in range(30)]})
+    tables = []
+    for batch_size in (3, 10_000):
+        store = neo4j_server.store(batch_size=batch_size)
+        store.clear()
+        store.load_network("ppi", edges, genes, _ds("network", "ppi"))
+        tables.append((store.edges("ppi"), store.genes()))
+        store.close()
+    pd.testing.assert_frame_equal(tables[0][0], tables[1][0])
+    pd.testing.assert_frame_equal(tables[0][1], tables[1][1])
+    assert len(tables[0][0]) == len(pairs)
+
+
+@pytest.mark.neo4j
+def test_interrupted_load_is_not_marked_and_a_rerun_completes_it(
+    neo4j_server: Neo4jServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = neo4j_server.store(batch_size=2)
+    store.clear()
+    edges = _edges([("A", "B", 1.0), ("A", "C", 2.0), ("B", "C", 3.0), ("C", "D", 4.0)])
+    genes = pd.DataFrame({"symbol": list("ABCD"), "entrez": ""})
+    real = store._write_batches
+    calls = []
+
+    def dies_after_one_batch(name: str, rows: list, **params: object) -> None:
+        if name == "load/merge_interactions":
+            calls.append(name)
+            real(name, rows[:2], **params)
+            raise ConnectionResetError("connection lost mid-load")
+        real(name, rows, **params)
+
+    monkeypatch.setattr(store, "_write_batches", dies_after_one_batch)
+    with pytest.raises(ConnectionResetError):
+        store.load_network("ppi", edges, genes, _ds("network", "ppi"))
+    assert calls and store.datasets().empty and store.networks() == []
+    assert store.status()["datasets"] == []
+    monkeypatch.undo()
+    report = store.load_network("ppi", edges, genes, _ds("network", "ppi"))
+    assert not report.already_loaded
+    # counted from before the interrupted attempt: the whole load is reported
+    assert report.counts == {"edges_in_file": 4, "edges_new": 4, "genes_new": 4}
+    assert len(store.edges("ppi")) == 4 and len(store.datasets()) == 1
+    assert store.load_network("ppi", edges, genes, _ds("network", "ppi")).already_loaded
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_targets_and_pathways(neo4j_store: Neo4jStore) -> None:
+    store = neo4j_store
+    t = pd.DataFrame({"drug": ["X", "X", "Y", "X"], "gene": ["A", "B", "A", "A"], "source": "s"})
+    d = pd.DataFrame({"drug": ["X"], "synonyms": ["XX|X1"]})
+    r = store.load_targets(t, d, _ds("targets", "s"))
+    assert r.counts == {"links_in_file": 4, "links_new": 3, "drugs_new": 2}
+    r = store.load_targets(
+        t, pd.DataFrame({"drug": ["X"], "synonyms": ["X2|XX"]}), _ds("targets", "s", "c2")
+    )
+    assert r.counts == {"links_in_file": 4, "links_new": 0, "drugs_new": 0}
+    assert store.targets("X")["gene"].tolist() == ["A", "B"]
+    assert store.drugs().to_dict("list") == {"drug": ["X", "Y"], "synonyms": ["X1|X2|XX", ""]}
+    assert store.genes()["entrez"].tolist() == ["", ""]
+    p = pd.DataFrame({"pathway": ["P1", "P2", "P1"], "source": "r", "url": ["u0", "", "u1"]})
+    m = pd.DataFrame({"pathway": ["P1", "P1", "P2"], "gene": ["A", "C", "B"]})
+    r = store.load_pathways(p, m, _ds("pathways", "r"))
+    assert r.counts == {
+        "pathways_in_file": 3,
+        "memberships_in_file": 3,
+        "pathways_new": 2,
+        "memberships_new": 3,
+    }
+    assert store.pathways().to_dict("list") == {
+        "pathway": ["P1", "P2"],
+        "source": ["r", "r"],
+        "url": ["u1", ""],
+    }
+    assert store.members("r")["gene"].tolist() == ["A", "C", "B"]
+    assert store.members("other").empty
+    s = store.status()
+    assert s["targets"]["s"] == {"drugs": 2, "links": 3, "genes": 2}
+    assert s["pathways"]["r"] == {"pathways": 2, "memberships": 3, "genes": 3}
+    assert [row["kind"] for row in s["datasets"]] == ["targets", "targets", "pathways"]
+    json.dumps(s)
+
+
+def _prox(drug: str, network: str, pathways: list[str], z: float) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "drug": drug,
+            "pathway": pathways,
+            "network": network,
+            "distance": 1.5,
+            "z": z,
+            "p": 0.01,
+            "n_random": 10,
+            "seed": 1,
+            "run": "r",
+        }
+    )
+
+
+@pytest.mark.neo4j
+def test_results_replace_per_drug_and_network(neo4j_store: Neo4jStore) -> None:
+    store = neo4j_store
+    store.write_proximity(
+        pd.concat(
+            [
+                _prox("X", "n1", ["P1", "P2"], -2.0),
+                _prox("X", "n2", ["P1"], -0.5),
+                _prox("Y", "n1", ["P1"], -1.0),
+            ]
+        )
+    )
+    store.write_proximity(_prox("X", "n1", ["P3"], -3.0))
+    got = store.proximity("X")
+    assert list(got.columns) == [
+        "drug",
+        "pathway",
+        "network",
+        "distance",
+        "z",
+        "p",
+        "n_random",
+        "seed",
+        "run",
+    ]
+    assert got[["pathway", "network"]].values.tolist() == [["P3", "n1"], ["P1", "n2"]]
+    assert got["n_random"].dtype == np.int64 and got["z"].tolist() == [-3.0, -0.5]
+    assert store.proximity("Y")["pathway"].tolist() == ["P1"]
+    assert store.proximity(network="n2")["drug"].tolist() == ["X"]
+    # results create no listed drugs or pathways
+    assert store.drugs().empty and store.pathways().empty
+
+    rwr = pd.DataFrame(
+        {"drug": "X", "gene": ["B", "A"], "network": "n1", "score": [0.2, 0.5], "rank": [2, 1]}
+    ).assign(run="w")
+    store.write_propagation(rwr)
+    store.write_propagation(rwr.iloc[:1])
+    assert store.propagation("X", "n1")[["gene", "rank"]].values.tolist() == [["B", 2]]
+    assert store.genes().empty
+
+
+@pytest.mark.neo4j
+def test_biomarkers_point_to_pathways_or_genes(neo4j_store: Neo4jStore) -> None:
+    store = neo4j_store
+    p = pd.DataFrame({"pathway": ["P1"], "source": "r", "url": ""})
+    store.load_pathways(p, pd.DataFrame({"pathway": ["P1"], "gene": ["A"]}), _ds("pathways", "r"))
+    b = pd.DataFrame(
+        {
+            "drug": "X",
+            "feature": ["P1", "TP53", "A"],
+            "coefficient": [0.5, -0.1, 0.05],
+            "rank": [1, 2, 3],
+            "model_id": "m",
+        }
+    )
+    store.write_biomarkers(b)
+    assert store.biomarkers("X")["feature"].tolist() == ["P1", "TP53", "A"]
+    store.write_biomarkers(b.iloc[:1])
+    assert store.biomarkers()[["drug", "feature", "rank"]].values.tolist() == [["X", "P1", 1]]
+    assert store.genes()["symbol"].tolist() == ["A"]  # TP53 was only a feature
+
+
+@pytest.mark.neo4j
+def test_clear_removes_netmarker_data_only(
+    neo4j_store: Neo4jStore, neo4j_server: Neo4jServer
+) -> None:
+    neo4j_store.load_network("ppi", _edges([("A", "B", 1.0)]), GENES, _ds("network", "ppi"))
+    with GraphDatabase.driver(
+        neo4j_server.uri, auth=(neo4j_server.user, neo4j_server.password)
+    ) as driver:
+        driver.execute_query("CREATE (:SomeoneElse {keep: true})")
+        neo4j_store.clear()
+        assert neo4j_store.networks() == [] and neo4j_store.genes().empty
+        records, _, _ = driver.execute_query("MATCH (n:SomeoneElse) DELETE n RETURN count(*)")
+        assert records[0][0] == 1
