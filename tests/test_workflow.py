@@ -1,0 +1,134 @@
+"""The predictor workflow on SIMULATED cohorts: train from store modules, predict, evaluate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from netmarker.errors import NetmarkerError, NotFoundError
+from netmarker.evaluate import simulate_cohort
+from netmarker.graph import EmbeddedStore
+from netmarker.graph.store import Dataset
+from netmarker.io.samples import match_ids
+from netmarker.model import load_model, save_model
+from netmarker.workflow import (
+    TrainingData,
+    evaluate_survival,
+    predict_cohort,
+    train_drug_model,
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> EmbeddedStore:
+    """Simulated modules as pathways, all 'proximal' to DRUGX (z below the cutoff)."""
+    cohort = simulate_cohort(60, gene_seed=1, seed=1)
+    s = EmbeddedStore(tmp_path / "store")
+    members = pd.DataFrame(
+        [(m, g) for m, genes in cohort.modules.items() for g in genes], columns=["pathway", "gene"]
+    )
+    pathways = pd.DataFrame({"pathway": list(cohort.modules), "source": "sim", "url": ""})
+    s.load_pathways(pathways, members, Dataset("pathways", "sim", "gen", "x"))
+    s.load_targets(
+        pd.DataFrame({"drug": ["DRUGX"], "gene": [members.gene[0]], "source": "sim"}),
+        pd.DataFrame({"drug": ["DRUGX"], "synonyms": [""]}),
+        Dataset("targets", "sim", "gen", "y"),
+    )
+    s.load_network(
+        "net",
+        pd.DataFrame({"gene_a": ["A"], "gene_b": ["B"], "score": [1.0]}),
+        pd.DataFrame({"symbol": ["A", "B"], "entrez": ""}),
+        Dataset("network", "net", "gen", "z"),
+    )
+    s.write_proximity(
+        pd.DataFrame(
+            {
+                "drug": "DRUGX",
+                "pathway": list(cohort.modules),
+                "network": "net",
+                "distance": 1.0,
+                "z": -2.0,
+                "p": 0.01,
+                "n_random": 100,
+                "seed": 1,
+                "run": "prox-test",
+            }
+        )
+    )
+    return s
+
+
+def _training(n: int, seed: int) -> TrainingData:
+    cohort = simulate_cohort(n, gene_seed=1, seed=seed)
+    match = match_ids(cohort.response.index, cohort.expression.columns)
+    return TrainingData(cohort.expression, cohort.response.rename("DRUGX"), "DRUGX", match)
+
+
+def test_train_predict_evaluate_recovers_planted_effect(
+    store: EmbeddedStore, tmp_path: Path
+) -> None:
+    model = train_drug_model(store, _training(60, seed=1), cv=5, seed=0)
+    assert model.metadata["drug"] == "DRUGX" and model.metadata["module_run"] == "prox-test"
+    assert set(model.feature_names) <= set(model.metadata["modules"])
+    stored = store.biomarkers("DRUGX")
+    assert stored["feature"].tolist() == model.feature_names or len(stored) == len(
+        model.feature_names
+    )
+    assert set(stored["model_id"]) == {model.metadata["model_id"]}
+    path = save_model(model, tmp_path / "model.json")
+    loaded = load_model(path)
+
+    planted = simulate_cohort(300, gene_seed=1, seed=7, prefix="PAT")
+    pred = predict_cohort(loaded, planted.expression)
+    assert pred["responder"].sum() == 150  # median split
+    clinical = pd.DataFrame(
+        {
+            "patient": planted.time.index,
+            "time_months": planted.time.values,
+            "event": planted.event.values,
+        }
+    )
+    result = evaluate_survival(pred, clinical)
+    assert result.survival["p_value"] < 0.01 and result.match.n_matched == 300
+    groups = result.survival["groups"]
+    assert (groups["predicted responder"]["median_time"] or 1e9) > (
+        groups["predicted non-responder"]["median_time"] or 0
+    )
+
+    null = simulate_cohort(300, gene_seed=1, seed=8, prefix="NUL", effect=0.0)
+    null_clin = pd.DataFrame(
+        {"patient": null.time.index, "time_months": null.time.values, "event": null.event.values}
+    )
+    assert (
+        evaluate_survival(predict_cohort(loaded, null.expression), null_clin).survival["p_value"]
+        > 0.05
+    )
+
+
+def test_clear_errors(store: EmbeddedStore) -> None:
+    data = _training(20, seed=2)
+    store.write_proximity(
+        pd.DataFrame(
+            {
+                "drug": "DRUGX",
+                "pathway": ["SIM_MODULE_00"],
+                "network": "net",
+                "distance": 3.0,
+                "z": 1.0,
+                "p": 0.9,
+                "n_random": 100,
+                "seed": 1,
+                "run": "prox-far",
+            }
+        )
+    )
+    with pytest.raises(NotFoundError, match="no pathway with z <= -1.2816"):
+        train_drug_model(store, data, cv=None)
+    clinical = pd.DataFrame({"patient": ["X1", "X2"], "time_months": [1.0, 2.0], "event": [1, 0]})
+    pred = pd.DataFrame(
+        {"sample": ["S1", "S2"], "predicted": [1.0, 2.0], "responder": [True, False]}
+    )
+    with pytest.raises(NetmarkerError, match="too few predicted samples"):
+        evaluate_survival(pred, clinical)
