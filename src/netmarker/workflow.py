@@ -325,14 +325,17 @@ def crossvalidate_with_baselines(
 ) -> BaselineResult:
     """LOOCV of the network model and of its baselines on the same samples and folds."""
     drug, _, _, modules = candidate_modules(store, data.drug, network=network, z_cutoff=z_cutoff)
-    targets = sorted(set(store.targets(drug)["gene"]))
+    # the targets baseline needs a measured target; without one it is left out (and logged)
+    targets = [g for g in sorted(set(store.targets(drug)["gene"])) if g in data.expression.index]
+    if not targets:
+        log.warning("%s: no drug target is measured; the drug-targets baseline is left out", drug)
     members = store.members()
     all_pathways = {k: sorted(g["gene"]) for k, g in members.groupby("pathway")}
     return compare_baselines(
         data.expression,
         data.response,
         modules,
-        targets=targets,
+        targets=targets or None,
         all_pathways=all_pathways,
         n_random=n_random,
         method=method,
