@@ -26,3 +26,19 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data folder {SHARED_DATA} not found (set NETMARKER_SHARED_DATA)")
     return SHARED_DATA
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """In CI (NETMARKER_REQUIRE_NEO4J=1) a skipped Neo4j test is a failed one."""
+    outcome = yield
+    report = outcome.get_result()
+    if (
+        report.skipped
+        and item.get_closest_marker("neo4j") is not None
+        and os.environ.get("NETMARKER_REQUIRE_NEO4J") == "1"
+    ):
+        report.outcome = "failed"
+        report.longrepr = (
+            f"Neo4j test skipped although NETMARKER_REQUIRE_NEO4J=1: {report.longrepr}"
+        )
