@@ -418,15 +418,16 @@ class Neo4jStore:
         return summarize(self)
 
     # -- results -----------------------------------------------------------------------------
-    def _replace(self, kind: str, results: pd.DataFrame, columns: list[str], keys: list[str]):
+    def _replace(
+        self, kind: str, results: pd.DataFrame, columns: list[str], keys: list[str]
+    ) -> None:
         """Delete the ``kind`` rows of every key in ``results`` and write ``results``: one tx."""
         results = _typed(results, columns)
         key_rows = _rows(results[keys].drop_duplicates())
-        if kind == "biomarkers":
-            key_params: Any = [k[0] for k in key_rows]
-            delete = {"drugs": key_params}
-        else:
-            delete = {"keys": key_rows}
+        # biomarkers are replaced per drug, the other results per (drug, network)
+        delete: dict[str, Any] = (
+            {"drugs": [k[0] for k in key_rows]} if kind == "biomarkers" else {"keys": key_rows}
+        )
         rows = _dicts(results)
 
         def work(tx: ManagedTransaction) -> None:
