@@ -57,8 +57,8 @@ FILES = {
 
 
 def default_data_dir() -> Path:
-    """``data/demo`` of the source tree netmarker runs from."""
-    return Path(__file__).resolve().parents[2] / "data" / "demo"
+    """The packaged demo inputs (a link to ``data/demo`` in a source checkout)."""
+    return Path(__file__).resolve().parent / "resources" / "demo"
 
 
 @dataclass
