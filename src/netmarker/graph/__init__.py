@@ -8,9 +8,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 from netmarker.graph.embedded import EmbeddedStore
-from netmarker.graph.store import GraphStore
-
-_NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+from netmarker.graph.store import NEO4J_SCHEMES, GraphStore
 
 
 def default_store_path() -> Path:
@@ -33,7 +31,7 @@ def open_store(
     ``NEO4J_PASSWORD``/``NEO4J_DATABASE``.
     """
     spec = spec or os.environ.get("NETMARKER_STORE") or str(default_store_path())
-    if spec == "neo4j" or spec.startswith(_NEO4J_SCHEMES):
+    if spec == "neo4j" or spec.startswith(NEO4J_SCHEMES):
         from netmarker.graph.neo4j import Neo4jStore
 
         overrides = {

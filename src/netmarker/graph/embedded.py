@@ -42,6 +42,7 @@ from netmarker.graph.store import (
     Dataset,
     LoadReport,
     summarize,
+    typed_frame,
     validate_network_name,
 )
 
@@ -56,26 +57,11 @@ _TABLES: dict[str, list[str]] = {
     "propagation": PROPAGATION_COLUMNS,
     "biomarkers": BIOMARKER_COLUMNS,
 }
-_FLOAT_COLUMNS = {"score", "distance", "z", "p", "coefficient"}
-_INT_COLUMNS = {"n_random", "seed", "rank"}
 _EDGE_PREFIX = "edges-"
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
-    return _typed(pd.DataFrame({c: [] for c in columns}), columns)
-
-
-def _typed(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Select ``columns`` in order with the store's dtypes (float / int64 / str)."""
-    out = df.loc[:, columns].copy()
-    for c in columns:
-        if c in _FLOAT_COLUMNS:
-            out[c] = out[c].astype("float64")
-        elif c in _INT_COLUMNS:
-            out[c] = out[c].astype("int64")
-        else:
-            out[c] = out[c].fillna("").astype(str)
-    return out.reset_index(drop=True)
+    return typed_frame(pd.DataFrame({c: [] for c in columns}), columns)
 
 
 class EmbeddedStore:
@@ -111,7 +97,7 @@ class EmbeddedStore:
             if file is None or not file.exists():
                 self._cache[name] = _empty(columns)
             else:
-                self._cache[name] = _typed(pq.read_table(file).to_pandas(), columns)
+                self._cache[name] = typed_frame(pq.read_table(file).to_pandas(), columns)
         return self._cache[name]
 
     @contextlib.contextmanager
@@ -162,16 +148,18 @@ class EmbeddedStore:
         self, changes: dict[str, pd.DataFrame], dataset: Dataset, counts: dict[str, int]
     ) -> LoadReport:
         record = pd.DataFrame([dataset.record(counts)])
-        changes["datasets"] = _typed(pd.concat([self._table("datasets"), record]), DATASET_COLUMNS)
+        changes["datasets"] = typed_frame(
+            pd.concat([self._table("datasets"), record]), DATASET_COLUMNS
+        )
         return LoadReport(dataset.dataset_id, dataset.kind, dataset.name, False, counts)
 
     def _merged_genes(self, genes: pd.DataFrame, extra_symbols: list[pd.Series]) -> pd.DataFrame:
         """Union of known genes, new genes and bare symbols; a known Entrez id is never lost."""
-        frames = [self._table("genes"), _typed(genes, GENE_COLUMNS)]
+        frames = [self._table("genes"), typed_frame(genes, GENE_COLUMNS)]
         frames += [pd.DataFrame({"symbol": s.astype(str), "entrez": ""}) for s in extra_symbols]
         allg = pd.concat(frames, ignore_index=True)
         allg = allg.sort_values(["symbol", "entrez"], ascending=[True, False])
-        return _typed(
+        return typed_frame(
             allg.drop_duplicates("symbol", keep="first").sort_values("symbol"), GENE_COLUMNS
         )
 
@@ -180,7 +168,7 @@ class EmbeddedStore:
         self, name: str, edges: pd.DataFrame, genes: pd.DataFrame, dataset: Dataset
     ) -> LoadReport:
         validate_network_name(name)
-        edges = _typed(edges, EDGE_COLUMNS)
+        edges = typed_frame(edges, EDGE_COLUMNS)
         if (edges["gene_a"] >= edges["gene_b"]).any():
             raise StoreError("edges must be canonical (gene_a < gene_b); use netmarker.io readers")
         with self._writer() as changes:
@@ -190,7 +178,7 @@ class EmbeddedStore:
             before = self._table(table)
             merged = pd.concat([before, edges], ignore_index=True)
             merged = merged.groupby(["gene_a", "gene_b"], sort=True, as_index=False)["score"].max()
-            changes[table] = _typed(merged, EDGE_COLUMNS)
+            changes[table] = typed_frame(merged, EDGE_COLUMNS)
             all_genes = self._merged_genes(genes, [edges["gene_a"], edges["gene_b"]])
             changes["genes"] = all_genes
             counts = {
@@ -203,15 +191,15 @@ class EmbeddedStore:
     def load_targets(
         self, targets: pd.DataFrame, drugs: pd.DataFrame, dataset: Dataset
     ) -> LoadReport:
-        targets = _typed(targets, TARGET_COLUMNS)
+        targets = typed_frame(targets, TARGET_COLUMNS)
         with self._writer() as changes:
             if (known := self._known_dataset(dataset)) is not None:
                 return known
             before_t, before_d = self._table("targets"), self._table("drugs")
             merged_t = pd.concat([before_t, targets]).drop_duplicates()
             merged_t = merged_t.sort_values(TARGET_COLUMNS)
-            changes["targets"] = _typed(merged_t, TARGET_COLUMNS)
-            merged_d = _merge_drugs(before_d, _typed(drugs, DRUG_COLUMNS), targets["drug"])
+            changes["targets"] = typed_frame(merged_t, TARGET_COLUMNS)
+            merged_d = _merge_drugs(before_d, typed_frame(drugs, DRUG_COLUMNS), targets["drug"])
             changes["drugs"] = merged_d
             changes["genes"] = self._merged_genes(_empty(GENE_COLUMNS), [targets["gene"]])
             counts = {
@@ -224,7 +212,10 @@ class EmbeddedStore:
     def load_pathways(
         self, pathways: pd.DataFrame, members: pd.DataFrame, dataset: Dataset
     ) -> LoadReport:
-        pathways, members = _typed(pathways, PATHWAY_COLUMNS), _typed(members, MEMBER_COLUMNS)
+        pathways, members = (
+            typed_frame(pathways, PATHWAY_COLUMNS),
+            typed_frame(members, MEMBER_COLUMNS),
+        )
         with self._writer() as changes:
             if (known := self._known_dataset(dataset)) is not None:
                 return known
@@ -232,8 +223,8 @@ class EmbeddedStore:
             # a pathway id belongs to one source; a reload with new metadata updates it
             merged_p = pd.concat([before_p, pathways]).drop_duplicates("pathway", keep="last")
             merged_m = pd.concat([before_m, members]).drop_duplicates()
-            changes["pathways"] = _typed(merged_p.sort_values("pathway"), PATHWAY_COLUMNS)
-            changes["members"] = _typed(merged_m.sort_values(MEMBER_COLUMNS), MEMBER_COLUMNS)
+            changes["pathways"] = typed_frame(merged_p.sort_values("pathway"), PATHWAY_COLUMNS)
+            changes["members"] = typed_frame(merged_m.sort_values(MEMBER_COLUMNS), MEMBER_COLUMNS)
             changes["genes"] = self._merged_genes(_empty(GENE_COLUMNS), [members["gene"]])
             counts = {
                 "pathways_in_file": len(pathways),
@@ -287,12 +278,12 @@ class EmbeddedStore:
         self, table: str, results: pd.DataFrame, keys: list[str], order: list[str]
     ) -> None:
         columns = _TABLES[table]
-        results = _typed(results, columns)
+        results = typed_frame(results, columns)
         with self._writer() as changes:
             old = self._table(table)
             stale = old.set_index(keys).index.isin(results.set_index(keys).index.unique())
             merged = pd.concat([old[~stale], results], ignore_index=True)
-            changes[table] = _typed(merged.sort_values(order, kind="stable"), columns)
+            changes[table] = typed_frame(merged.sort_values(order, kind="stable"), columns)
 
     def write_proximity(self, results: pd.DataFrame) -> None:
         self._replace_results(
@@ -348,7 +339,7 @@ def _merge_drugs(before: pd.DataFrame, new: pd.DataFrame, named: pd.Series) -> p
         return "|".join(sorted(names))
 
     merged = alld.groupby("drug", sort=True)["synonyms"].agg(union).reset_index()
-    return _typed(merged, DRUG_COLUMNS)
+    return typed_frame(merged, DRUG_COLUMNS)
 
 
 def _fsync_dir(path: Path) -> None:

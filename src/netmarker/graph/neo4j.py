@@ -47,6 +47,7 @@ from netmarker.graph.store import (
     EDGE_COLUMNS,
     GENE_COLUMNS,
     MEMBER_COLUMNS,
+    NEO4J_SCHEMES,
     PATHWAY_COLUMNS,
     PROPAGATION_COLUMNS,
     PROXIMITY_COLUMNS,
@@ -54,12 +55,9 @@ from netmarker.graph.store import (
     Dataset,
     LoadReport,
     summarize,
+    typed_frame,
     validate_network_name,
 )
-
-_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
-_FLOAT_COLUMNS = {"score", "distance", "z", "p", "coefficient"}
-_INT_COLUMNS = {"n_random", "seed", "rank"}
 
 
 # -- Cypher files ----------------------------------------------------------------------------
@@ -104,21 +102,10 @@ def _constraint_names() -> set[str]:
 
 
 # -- tables ----------------------------------------------------------------------------------
-def _typed(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Select ``columns`` in order with the store's dtypes (float / int64 / str)."""
-    out = df.loc[:, columns].copy()
-    for c in columns:
-        if c in _FLOAT_COLUMNS:
-            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
-        elif c in _INT_COLUMNS:
-            out[c] = out[c].astype("int64")
-        else:
-            out[c] = out[c].fillna("").astype(str)
-    return out.reset_index(drop=True)
 
 
 def _frame(records: list[list[Any]], columns: list[str], order: list[str]) -> pd.DataFrame:
-    df = _typed(pd.DataFrame(records, columns=columns), columns)
+    df = typed_frame(pd.DataFrame(records, columns=columns), columns)
     return df.sort_values(order, kind="stable").reset_index(drop=True)
 
 
@@ -162,7 +149,7 @@ class Neo4jStore:
     ) -> None:
         if batch_size < 1:
             raise StoreError(f"batch_size must be at least 1, got {batch_size}")
-        if not uri.startswith(_SCHEMES):
+        if not uri.startswith(NEO4J_SCHEMES):
             raise StoreError(f"invalid Neo4j URI {uri!r}: use bolt://HOST:7687 or neo4j://HOST")
         self.uri, self.user, self.database, self.batch_size = uri, user, database, batch_size
         self.location = f"{uri} (database {database})"
@@ -302,7 +289,7 @@ class Neo4jStore:
         return LoadReport(dataset.dataset_id, dataset.kind, dataset.name, False, counts)
 
     def _merge_genes(self, genes: pd.DataFrame, symbols: list[pd.Series]) -> None:
-        frames = [_typed(genes, GENE_COLUMNS)]
+        frames = [typed_frame(genes, GENE_COLUMNS)]
         frames += [pd.DataFrame({"symbol": s.astype(str), "entrez": ""}) for s in symbols]
         allg = pd.concat(frames, ignore_index=True).sort_values(
             ["symbol", "entrez"], ascending=[True, False]
@@ -314,7 +301,7 @@ class Neo4jStore:
         self, name: str, edges: pd.DataFrame, genes: pd.DataFrame, dataset: Dataset
     ) -> LoadReport:
         validate_network_name(name)
-        edges = _typed(edges, EDGE_COLUMNS)
+        edges = typed_frame(edges, EDGE_COLUMNS)
         if (edges["gene_a"] >= edges["gene_b"]).any():
             raise StoreError("edges must be canonical (gene_a < gene_b); use netmarker.io readers")
         self._require_schema()
@@ -336,8 +323,8 @@ class Neo4jStore:
     def load_targets(
         self, targets: pd.DataFrame, drugs: pd.DataFrame, dataset: Dataset
     ) -> LoadReport:
-        targets = _typed(targets, TARGET_COLUMNS)
-        drugs = _typed(drugs, DRUG_COLUMNS)
+        targets = typed_frame(targets, TARGET_COLUMNS)
+        drugs = typed_frame(drugs, DRUG_COLUMNS)
         self._require_schema()
         now = {"links": self._count("count_targets"), "drugs": self._count("count_drugs")}
         known, before = self._begin(dataset, now)
@@ -362,7 +349,10 @@ class Neo4jStore:
     def load_pathways(
         self, pathways: pd.DataFrame, members: pd.DataFrame, dataset: Dataset
     ) -> LoadReport:
-        pathways, members = _typed(pathways, PATHWAY_COLUMNS), _typed(members, MEMBER_COLUMNS)
+        pathways, members = (
+            typed_frame(pathways, PATHWAY_COLUMNS),
+            typed_frame(members, MEMBER_COLUMNS),
+        )
         self._require_schema()
         now = {"pathways": self._count("count_pathways"), "members": self._count("count_members")}
         known, before = self._begin(dataset, now)
@@ -412,7 +402,7 @@ class Neo4jStore:
 
     def datasets(self) -> pd.DataFrame:
         rows = self._table("datasets")
-        return _typed(pd.DataFrame(rows, columns=DATASET_COLUMNS), DATASET_COLUMNS)
+        return typed_frame(pd.DataFrame(rows, columns=DATASET_COLUMNS), DATASET_COLUMNS)
 
     def status(self) -> dict[str, Any]:
         return summarize(self)
@@ -422,7 +412,7 @@ class Neo4jStore:
         self, kind: str, results: pd.DataFrame, columns: list[str], keys: list[str]
     ) -> None:
         """Delete the ``kind`` rows of every key in ``results`` and write ``results``: one tx."""
-        results = _typed(results, columns)
+        results = typed_frame(results, columns)
         key_rows = _rows(results[keys].drop_duplicates())
         # biomarkers are replaced per drug, the other results per (drug, network)
         delete: dict[str, Any] = (

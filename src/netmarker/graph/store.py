@@ -58,6 +58,29 @@ DATASET_COLUMNS = [
     "options",
 ]
 
+#: URI schemes that name a Neo4j server rather than an embedded store directory
+NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+
+_FLOAT_COLUMNS = {"score", "distance", "z", "p", "coefficient"}
+_INT_COLUMNS = {"n_random", "seed", "rank"}
+
+
+def typed_frame(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Select ``columns`` in order with the stores' dtypes (float64 / int64 / str).
+
+    Both stores pass every table through this, so their answers compare equal.
+    """
+    out = df.loc[:, columns].copy()
+    for c in columns:
+        if c in _FLOAT_COLUMNS:
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+        elif c in _INT_COLUMNS:
+            out[c] = out[c].astype("int64")
+        else:
+            out[c] = out[c].fillna("").astype(str)
+    return out.reset_index(drop=True)
+
+
 _NETWORK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 
 
