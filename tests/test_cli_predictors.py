@@ -1,0 +1,159 @@
+"""`netmarker train|predict|evaluate|features|cv` on the shipped demo data (real organoids)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from cli_helpers import run_cli
+from netmarker.cli import app
+from netmarker.demo import default_data_dir, simulate_patients
+from netmarker.io.expression import read_expression
+from netmarker.model import load_model
+
+DEMO = default_data_dir()
+EXPR = str(DEMO / "organoid_expression_GSE64392.tsv.gz")
+IC50 = str(DEMO / "organoid_ic50_vandewetering2015.tsv")
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Demo inputs loaded and 5-FU's proximity computed (200 draws), through the CLI."""
+    path = tmp_path_factory.mktemp("cli") / "store"
+    for args in (
+        ["load", "network", str(DEMO / "string_v12_700_ntm.tsv.gz"), "--name", "string"],
+        ["load", "pathways", str(DEMO / "reactome_msigdb_v6.1.gmt"), "--source", "reactome"],
+        ["load", "targets", str(DEMO / "drug_targets_kong2020.tsv"), "--source", "kong2020"],
+        ["modules", "compute", "--drug", "5-FU", "--n-random", "200"],
+    ):
+        result = CliRunner().invoke(app, ["--store", str(path), *args])
+        assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.mark.slow
+def test_train_predict_evaluate(capsys, monkeypatch, tmp_path: Path, store: Path) -> None:
+    base = ["--store", str(store)]
+    model_path = tmp_path / "model.json"
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        *base,
+        "train",
+        "--drug",
+        "FLUOROURACIL",
+        "-e",
+        EXPR,
+        "-r",
+        IC50,
+        "-o",
+        str(model_path),
+    )
+    assert r.code == 0, r.err
+    assert "19 sample ids matched" in r.out.replace("\n", " ")
+    model = load_model(model_path)
+    assert model.metadata["drug"] == "FLUOROURACIL" and len(model.training_samples) == 19
+    assert model.metadata["module_run"].startswith("prox-")
+    assert model.metadata["input_checksums"]["expression"]
+    assert "pickle" not in model_path.read_text()
+
+    organoids = read_expression(EXPR).matrix
+    top = model.feature_names[0]
+    cohort = simulate_patients(organoids, model.metadata["modules"], top, n=120, seed=5)
+    patients = tmp_path / "patients.tsv"
+    cohort.expression.rename_axis("gene").to_csv(patients, sep="\t")
+    clinical = tmp_path / "clinical.tsv"
+    cohort.clinical.to_csv(clinical, sep="\t", index=False)
+    preds = tmp_path / "pred.tsv"
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        "predict",
+        "--model",
+        str(model_path),
+        "-e",
+        str(patients),
+        "-o",
+        str(preds),
+    )
+    assert r.code == 0, r.err
+    table = pd.read_csv(preds, sep="\t")
+    assert len(table) == 120 and table["responder"].sum() == 60
+    out = tmp_path / "eval"
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        "evaluate",
+        "-p",
+        str(preds),
+        "-c",
+        str(clinical),
+        "--simulated",
+        "-o",
+        str(out),
+    )
+    assert r.code == 0, r.err
+    assert "SIMULATED log-rank p" in r.out
+    result = json.loads((out / "evaluation.json").read_text())
+    assert result["simulated"] is True and result["survival"]["n"] == 120
+    assert (out / "kaplan_meier.png").stat().st_size > 0
+
+    feats = tmp_path / "features.tsv"
+    r = run_cli(capsys, monkeypatch, *base, "features", EXPR, "--drug", "5-FU", "-o", str(feats))
+    assert r.code == 0, r.err
+    assert pd.read_csv(feats, sep="\t").shape[1] == 1 + 22  # module + 22 organoids
+
+
+def test_bad_inputs_are_one_line_errors(capsys, monkeypatch, tmp_path: Path, store: Path) -> None:
+    base = ["--store", str(store)]
+    other = tmp_path / "ic50.tsv"
+    other.write_text(
+        "Organoid\tDrug Name\tmedian_IC50\nX1\t5-Fluorouracil\t1.0\nX2\t5-Fluorouracil\t2.0\n"
+    )
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        *base,
+        "train",
+        "--drug",
+        "5-FU",
+        "-e",
+        EXPR,
+        "-r",
+        str(other),
+        "-o",
+        str(tmp_path / "m.json"),
+    )
+    assert r.code == 1 and "matches an expression column" in r.err
+    assert not (tmp_path / "m.json").exists()
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        *base,
+        "train",
+        "--drug",
+        "CISPLATIN",
+        "-e",
+        EXPR,
+        "-r",
+        IC50,
+        "-o",
+        str(tmp_path / "m.json"),
+    )
+    assert r.code == 1 and "no proximity results for CISPLATIN" in r.err
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        "predict",
+        "--model",
+        str(tmp_path / "none.json"),
+        "-e",
+        EXPR,
+        "-o",
+        str(tmp_path / "p.tsv"),
+    )
+    assert r.code == 1 and "model file not found" in r.err
