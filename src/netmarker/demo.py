@@ -279,9 +279,9 @@ def _summary(
             f"{proximity.iloc[0]['pathway']} (z = {proximity.iloc[0]['z']:.2f})",
         ),
         (
-            "model features kept",
+            "model features kept (top by |coefficient|)",
             f"{len(model.feature_names)}: "
-            + ", ".join(model.feature_names[:3])
+            + ", ".join(biomarker_table(model)["feature"].head(3))
             + (" ..." if len(model.feature_names) > 3 else ""),
         ),
     ]
