@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from netmarker.cli.context import console, print_frame, print_json, print_mapping, store_from
 from netmarker.modules import DEFAULT_Z_CUTOFF
+
+if TYPE_CHECKING:
+    from netmarker.io.drugnames import DrugSynonyms
 
 
 class ScoreMethod(StrEnum):
@@ -38,6 +42,21 @@ ResponseOpt = typer.Option(
     ..., "--response", "-r", help="Drug response: long (sample, drug, value) or wide table."
 )
 MeasureOpt = typer.Option(None, "--measure", help="Response measure when several (IC50, AUC).")
+VocabularyOpt = typer.Option(
+    None,
+    "--drug-vocabulary",
+    help="DrugBank vocabulary CSV: match the response table's drug names by their synonyms.",
+)
+
+
+def _synonyms(vocabulary: Path | None) -> DrugSynonyms | None:
+    if vocabulary is None:
+        return None
+    from netmarker.io.drugnames import DrugSynonyms
+
+    return DrugSynonyms.from_drugbank_vocabulary(vocabulary)
+
+
 ScoreOpt = typer.Option(ScoreMethod.ssgsea, "--score", help="Module scores: ssgsea or mean_z.")
 
 
@@ -91,6 +110,7 @@ def train_command(
     expression: Path = ExpressionOpt,
     response: Path = ResponseOpt,
     measure: str | None = MeasureOpt,
+    vocabulary: Path | None = VocabularyOpt,
     network: str | None = NetworkOpt,
     z_cutoff: float = ZOpt,
     method: ModelMethod = typer.Option(ModelMethod.ridge, "--method", "-m"),
@@ -111,7 +131,9 @@ def train_command(
     from netmarker.workflow import load_training_data, train_drug_model
 
     store = store_from(ctx)
-    data = load_training_data(expression, response, drug, measure=measure)
+    data = load_training_data(
+        expression, response, drug, measure=measure, synonyms=_synonyms(vocabulary)
+    )
     console.print(f"samples: {data.match.summary()}")
     model = train_drug_model(
         store,
@@ -137,6 +159,7 @@ def cv_command(
     expression: Path = ExpressionOpt,
     response: Path = ResponseOpt,
     measure: str | None = MeasureOpt,
+    vocabulary: Path | None = VocabularyOpt,
     network: str | None = NetworkOpt,
     z_cutoff: float = ZOpt,
     method: ModelMethod = typer.Option(ModelMethod.ridge, "--method", "-m"),
@@ -154,7 +177,9 @@ def cv_command(
     from netmarker.workflow import crossvalidate_with_baselines, load_training_data
 
     store = store_from(ctx)
-    data = load_training_data(expression, response, drug, measure=measure)
+    data = load_training_data(
+        expression, response, drug, measure=measure, synonyms=_synonyms(vocabulary)
+    )
     result = crossvalidate_with_baselines(
         store,
         data,
