@@ -208,3 +208,14 @@ def test_missing_file_and_help(capsys, monkeypatch, tmp_path) -> None:
     assert r.code == 1 and "nope.gmt: file not found" in r.err
     h = run_cli(capsys, monkeypatch, "--help")
     assert h.code == 0 and "modules" in h.out and "demo" in h.out
+
+
+def test_db_clear_and_init(capsys, monkeypatch, tmp_path, inputs) -> None:
+    store = tmp_path / "store"
+    _load_all(capsys, monkeypatch, store, inputs)
+    init = run_cli(capsys, monkeypatch, "--store", str(store), "db", "init")
+    assert init.code == 0 and "needs no schema" in init.out
+    cleared = run_cli(capsys, monkeypatch, "--store", str(store), "db", "clear", "--yes")
+    assert cleared.code == 0
+    status = run_cli(capsys, monkeypatch, "--store", str(store), "db", "status", "--json").json()
+    assert status["networks"] == {} and status["genes"] == 0 and status["datasets"] == []
