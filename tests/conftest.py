@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 from pathlib import Path
 
+import networkx as nx
+import pandas as pd
 import pytest
 
 from neo4j_fixtures import neo4j_server, neo4j_store, neo4j_uri  # noqa: F401
@@ -26,6 +29,47 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data folder {SHARED_DATA} not found (set NETMARKER_SHARED_DATA)")
     return SHARED_DATA
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> dict[str, Path]:
+    """Small inputs for CLI tests: a 300-node scale-free network of real gene symbols, a GMT
+    with a set around TYMS and a random set, and a two-drug target table."""
+    from netmarker.io.idmap import GeneMapper
+
+    symbols = sorted(
+        GeneMapper.default()
+        .map_symbols(
+            ["TYMS", "TP53", "EGFR", "KRAS", "BRAF", "MYC", "AKT1", "PTEN", "CDK4", "CDK6"]
+        )[0]
+        .values()
+    )
+    genes = pd.read_csv(
+        Path(__file__).resolve().parents[1]
+        / "src"
+        / "netmarker"
+        / "resources"
+        / "entrez_symbol.tsv.gz",
+        sep="\t",
+        dtype=str,
+    )
+    pool = [g for g in genes["symbol"] if g.isalnum() and g.isupper()][:300]
+    names = symbols + [g for g in pool if g not in symbols][: 300 - len(symbols)]
+    g = nx.barabasi_albert_graph(len(names), 2, seed=3)
+    net = tmp_path / "net.tsv.gz"
+    with gzip.open(net, "wt") as fh:
+        fh.write("gene_a\tgene_b\tscore\n")
+        for u, v in g.edges:
+            fh.write(f"{names[u]}\t{names[v]}\t{700 + (u * v) % 300}\n")
+    near = sorted({names[n] for n in g.neighbors(0)} | {names[0]})
+    gmt = tmp_path / "sets.gmt"
+    gmt.write_text(
+        "NEAR_TYMS\thttp://x\t" + "\t".join(near) + "\n"
+        "RANDOM_SET\thttp://x\t" + "\t".join(names[150:170]) + "\n"
+    )
+    targets = tmp_path / "targets.tsv"
+    targets.write_text("drug\tgene\tsource\nFluorouracil\tTYMS\ttest\nErlotinib\tEGFR\ttest\n")
+    return {"network": net, "pathways": gmt, "targets": targets}
 
 
 @pytest.hookimpl(hookwrapper=True)

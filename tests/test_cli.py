@@ -5,54 +5,11 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-import networkx as nx
 import pytest
 
 from cli_helpers import run_cli
 
 EDGE_HEADER = "gene_a\tgene_b\tscore\n"
-
-
-@pytest.fixture
-def inputs(tmp_path: Path) -> dict[str, Path]:
-    """A 300-node scale-free network of real gene symbols, a GMT and a target table."""
-    from netmarker.io.idmap import GeneMapper
-
-    symbols = sorted(
-        GeneMapper.default()
-        .map_symbols(
-            ["TYMS", "TP53", "EGFR", "KRAS", "BRAF", "MYC", "AKT1", "PTEN", "CDK4", "CDK6"]
-        )[0]
-        .values()
-    )
-    import pandas as pd
-
-    genes = pd.read_csv(
-        Path(__file__).resolve().parents[1]
-        / "src"
-        / "netmarker"
-        / "resources"
-        / "entrez_symbol.tsv.gz",
-        sep="\t",
-        dtype=str,
-    )
-    pool = [g for g in genes["symbol"] if g.isalnum() and g.isupper()][:300]
-    names = symbols + [g for g in pool if g not in symbols][: 300 - len(symbols)]
-    g = nx.barabasi_albert_graph(len(names), 2, seed=3)
-    net = tmp_path / "net.tsv.gz"
-    with gzip.open(net, "wt") as fh:
-        fh.write(EDGE_HEADER)
-        for u, v in g.edges:
-            fh.write(f"{names[u]}\t{names[v]}\t{700 + (u * v) % 300}\n")
-    near = sorted({names[n] for n in g.neighbors(0)} | {names[0]})
-    gmt = tmp_path / "sets.gmt"
-    gmt.write_text(
-        "NEAR_TYMS\thttp://x\t" + "\t".join(near) + "\n"
-        "RANDOM_SET\thttp://x\t" + "\t".join(names[150:170]) + "\n"
-    )
-    targets = tmp_path / "targets.tsv"
-    targets.write_text("drug\tgene\tsource\nFluorouracil\tTYMS\ttest\nErlotinib\tEGFR\ttest\n")
-    return {"network": net, "pathways": gmt, "targets": targets}
 
 
 def _load_all(capsys, monkeypatch, store: Path, inputs: dict[str, Path]) -> None:
