@@ -2,13 +2,14 @@
 
 Side by side on the same file:
 
-    netmarker   ``netmarker.io.network.read_network`` + ``EmbeddedStore.load_network``
+    netmarker   ``netmarker.loading.load_network_file`` (read_network + EmbeddedStore)
                 (vectorised pandas parsing, one Parquet snapshot published atomically)
     naive       a line-by-line Python reader building the same canonical edge table, written
                 with ``DataFrame.to_csv`` — what a quick script would do
 
-Also times a reload of the same file (recognised by its checksum: no work) and checks that it
-changes no count. Each run uses a fresh store directory; the median of ``--runs`` is reported.
+Also times a reload of the same file (recognised by its checksum before parsing) and checks
+that it changes no count. Each run uses a fresh store directory; the median of ``--runs``
+is reported.
 
     python benchmarks/bench_embedded_load.py --runs 3
 """
@@ -27,9 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from netmarker.graph import EmbeddedStore
-from netmarker.graph.store import Dataset
-from netmarker.io.common import file_checksum
-from netmarker.io.network import read_network
+from netmarker.loading import load_network_file
 
 DATA = Path(
     os.environ.get("NETMARKER_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
@@ -47,24 +46,15 @@ FILES = {
 def netmarker_load(
     path: Path, store_dir: Path, min_score: float | None
 ) -> tuple[float, float, int]:
-    """(load seconds, reload seconds, edges) through the library."""
+    """(load seconds, reload seconds, edges) through ``netmarker.loading`` (as the CLI does)."""
     t0 = time.perf_counter()
-    parsed = read_network(path, min_score=min_score)
-    store = EmbeddedStore(store_dir)
-    dataset = Dataset("network", "bench", str(path), file_checksum(path), {"min_score": min_score})
-    store.load_network("bench", parsed.edges, parsed.genes, dataset)
+    load_network_file(EmbeddedStore(store_dir), path, "bench", min_score=min_score)
     load_s = time.perf_counter() - t0
-    n = len(store.edges("bench"))
+    n = len(EmbeddedStore(store_dir).edges("bench"))
     t1 = time.perf_counter()
-    again = read_network(path, min_score=min_score)
-    report = EmbeddedStore(store_dir).load_network(
-        "bench",
-        again.edges,
-        again.genes,
-        Dataset("network", "bench", str(path), file_checksum(path), {"min_score": min_score}),
-    )
+    again = load_network_file(EmbeddedStore(store_dir), path, "bench", min_score=min_score)
     reload_s = time.perf_counter() - t1
-    assert report.already_loaded and len(EmbeddedStore(store_dir).edges("bench")) == n
+    assert again.load.already_loaded and len(EmbeddedStore(store_dir).edges("bench")) == n
     return load_s, reload_s, n
 
 

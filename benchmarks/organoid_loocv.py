@@ -28,13 +28,9 @@ import pandas as pd
 
 from netmarker.errors import NetmarkerError
 from netmarker.graph import EmbeddedStore
-from netmarker.graph.store import Dataset
-from netmarker.io.common import file_checksum
 from netmarker.io.expression import read_expression
-from netmarker.io.genesets import read_gmt
-from netmarker.io.network import read_network
 from netmarker.io.response import read_response
-from netmarker.io.targets import read_targets
+from netmarker.loading import load_network_file, load_pathways_file, load_targets_file
 from netmarker.modules import compute_proximity
 from netmarker.workflow import crossvalidate_with_baselines, training_data
 
@@ -52,23 +48,9 @@ RESPONSE = DATA / "kong2020" / "organoid_COAD" / "drug_response" / "median_respo
 
 def build_store(path: Path) -> EmbeddedStore:
     store = EmbeddedStore(path)
-    net = read_network(NETWORK, min_score=700)
-    store.load_network(
-        "string_v12_700",
-        net.edges,
-        net.genes,
-        Dataset(
-            "network", "string_v12_700", str(NETWORK), file_checksum(NETWORK), {"min_score": 700}
-        ),
-    )
-    gmt = read_gmt(GMT, source="reactome")
-    store.load_pathways(
-        gmt.pathways, gmt.members, Dataset("pathways", "reactome", str(GMT), file_checksum(GMT))
-    )
-    t = read_targets(TARGETS, source="kong2020")
-    store.load_targets(
-        t.targets, t.drugs, Dataset("targets", "kong2020", str(TARGETS), file_checksum(TARGETS))
-    )
+    load_network_file(store, NETWORK, "string_v12_700", min_score=700)
+    load_pathways_file(store, GMT, source="reactome")
+    load_targets_file(store, TARGETS, source="kong2020")
     return store
 
 

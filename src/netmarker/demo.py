@@ -29,11 +29,8 @@ from netmarker import __version__
 from netmarker.errors import NetmarkerError
 from netmarker.features import score_modules
 from netmarker.graph.embedded import EmbeddedStore
-from netmarker.graph.store import Dataset
 from netmarker.io.common import file_checksum
-from netmarker.io.genesets import read_gmt
-from netmarker.io.network import read_network
-from netmarker.io.targets import read_targets
+from netmarker.loading import load_network_file, load_pathways_file, load_targets_file
 from netmarker.model import biomarker_table, save_model
 from netmarker.modules import DEFAULT_SEED, DEFAULT_Z_CUTOFF, compute_proximity
 from netmarker.report import plot_kaplan_meier, write_json, write_table
@@ -209,15 +206,9 @@ def _run(
 
 
 def _load_inputs(store: EmbeddedStore, paths: dict[str, Path]) -> None:
-    def dataset(kind: str, name: str, key: str) -> Dataset:
-        return Dataset(kind, name, str(paths[key]), file_checksum(paths[key]), {"demo": True})
-
-    net = read_network(paths["network"])
-    store.load_network(NETWORK, net.edges, net.genes, dataset("network", NETWORK, "network"))
-    gmt = read_gmt(paths["pathways"], source="reactome")
-    store.load_pathways(gmt.pathways, gmt.members, dataset("pathways", "reactome", "pathways"))
-    targets = read_targets(paths["targets"], source="kong2020")
-    store.load_targets(targets.targets, targets.drugs, dataset("targets", "kong2020", "targets"))
+    load_network_file(store, paths["network"], NETWORK)
+    load_pathways_file(store, paths["pathways"], source="reactome")
+    load_targets_file(store, paths["targets"], source="kong2020")
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -10,10 +9,7 @@ from typing import Any
 import typer
 
 from netmarker.cli.context import print_json, print_mapping, progress_bar, store_from
-from netmarker.errors import InputError
-from netmarker.graph import GraphStore
-from netmarker.graph.store import Dataset, LoadReport
-from netmarker.io.common import file_checksum
+from netmarker.loading import FileLoad, load_network_file, load_pathways_file, load_targets_file
 
 app = typer.Typer(
     help="Load a PPI network, drug targets or pathway gene sets into the graph store. "
@@ -54,49 +50,23 @@ class TargetFormat(StrEnum):
     dgidb = "dgidb"
 
 
-def _options(**values: Any) -> dict[str, Any]:
-    """Reader options that change what is loaded, with side files replaced by checksums."""
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if value is None or value is False:
-            continue
-        out[key] = file_checksum(value) if isinstance(value, Path) else value
-    return out
-
-
-def _checksum(path: Path) -> str:
-    if not path.is_file():
-        raise InputError(path, "file not found")
-    return file_checksum(path)
-
-
-def _known(store: GraphStore, dataset: Dataset) -> LoadReport | None:
-    """The store's record of this exact load, if it was done before."""
-    ds = store.datasets()
-    hit = ds[ds["dataset_id"] == dataset.dataset_id]
-    if hit.empty:
-        return None
-    counts = json.loads(hit["counts"].iloc[0])
-    return LoadReport(dataset.dataset_id, dataset.kind, dataset.name, True, counts)
-
-
-def _report(kind: str, file: Path, load: LoadReport, reader_report: Any, as_json: bool) -> dict:
-    summary = {
-        "file": str(file),
+def _report(kind: str, done: FileLoad, as_json: bool) -> dict[str, Any]:
+    load = done.load
+    if not as_json:
+        state = "already loaded: nothing changed" if load.already_loaded else "loaded"
+        rows: dict[str, Any] = {"store": state, **load.counts}
+        if done.reader_report is not None:
+            rows.update({f"input.{k}": v for k, v in done.reader_report.counts().items()})
+        print_mapping(f"{kind} {load.name} <- {done.file.name}", rows)
+    return {
+        "file": str(done.file),
         "kind": kind,
         "name": load.name,
         "dataset_id": load.dataset_id,
         "already_loaded": load.already_loaded,
         "store_changes": load.counts,
-        "input": reader_report,
+        "input": done.reader_report,
     }
-    if not as_json:
-        state = "already loaded: nothing changed" if load.already_loaded else "loaded"
-        rows: dict[str, Any] = {"store": state, **load.counts}
-        if reader_report is not None:
-            rows.update({f"input.{k}": v for k, v in reader_report.counts().items()})
-        print_mapping(f"{kind} {load.name} <- {file.name}", rows)
-    return summary
 
 
 @app.command("network")
@@ -128,40 +98,22 @@ def load_network(
     as_json: bool = JsonOpt,
 ) -> None:
     """Load PPI network file(s) into network NAME (one edge per gene pair; max score kept)."""
-    from netmarker.io.network import read_network
-
     store = store_from(ctx)
     summaries = []
     for file in files:
-        dataset = Dataset(
-            "network",
-            name,
-            str(file.resolve()),
-            _checksum(file),
-            _options(
-                fmt=fmt.value,
-                min_score=min_score,
-                id_type=id_type.value,
-                id_map=[_checksum(m) for m in id_map or []] or None,
-                node_list=node_list,
-            ),
-        )
-        if (known := _known(store, dataset)) is not None:  # same bytes, same options: no work
-            summaries.append(_report("network", file, known, None, as_json))
-            continue
-        with progress_bar(f"reading {file.name}"):
-            parsed = read_network(
+        with progress_bar(f"loading {file.name} into network {name}"):
+            done = load_network_file(
+                store,
                 file,
+                name,
                 fmt=fmt.value,
                 min_score=min_score,
                 id_type=id_type.value,
-                id_map=id_map or None,
+                id_map=id_map,
                 node_list=node_list,
                 strict=strict,
             )
-        with progress_bar(f"loading {len(parsed.edges):,} edges into {store.location}"):
-            load = store.load_network(name, parsed.edges, parsed.genes, dataset)
-        summaries.append(_report("network", file, load, parsed.report, as_json))
+        summaries.append(_report("network", done, as_json))
     if as_json:
         print_json(summaries)
 
@@ -192,31 +144,20 @@ def load_targets(
     as_json: bool = JsonOpt,
 ) -> None:
     """Load drug -> target gene tables (drug names normalised, old gene symbols rescued)."""
-    from netmarker.io.targets import read_targets
-
     store = store_from(ctx)
     summaries = []
     for file in files:
-        with progress_bar(f"reading {file.name}"):
-            parsed = read_targets(
+        with progress_bar(f"loading {file.name}"):
+            done = load_targets_file(
+                store,
                 file,
                 fmt=fmt.value,
                 source=source,
                 vocabulary=vocabulary,
-                strict=strict,
                 gene_column=gene_column,
+                strict=strict,
             )
-        name = source or _source_of(parsed.targets, file)
-        dataset = Dataset(
-            "targets",
-            name,
-            str(file.resolve()),
-            file_checksum(file),
-            _options(fmt=fmt.value, source=source, vocabulary=vocabulary, gene_column=gene_column),
-        )
-        with progress_bar(f"loading {len(parsed.targets):,} drug-target links"):
-            load = store.load_targets(parsed.targets, parsed.drugs, dataset)
-        summaries.append(_report("targets", file, load, parsed.report, as_json))
+        summaries.append(_report("targets", done, as_json))
     if as_json:
         print_json(summaries)
 
@@ -233,28 +174,11 @@ def load_pathways(
     as_json: bool = JsonOpt,
 ) -> None:
     """Load pathway gene sets from GMT files (Reactome / MSigDB)."""
-    from netmarker.io.genesets import read_gmt
-
     store = store_from(ctx)
     summaries = []
     for file in files:
-        with progress_bar(f"reading {file.name}"):
-            parsed = read_gmt(file, source=source, min_size=min_size, strict=strict)
-        name = source or _source_of(parsed.pathways, file)
-        dataset = Dataset(
-            "pathways",
-            name,
-            str(file.resolve()),
-            file_checksum(file),
-            _options(source=source, min_size=min_size),
-        )
-        with progress_bar(f"loading {len(parsed.pathways):,} pathways"):
-            load = store.load_pathways(parsed.pathways, parsed.members, dataset)
-        summaries.append(_report("pathways", file, load, parsed.report, as_json))
+        with progress_bar(f"loading {file.name}"):
+            done = load_pathways_file(store, file, source=source, min_size=min_size, strict=strict)
+        summaries.append(_report("pathways", done, as_json))
     if as_json:
         print_json(summaries)
-
-
-def _source_of(table: Any, file: Path) -> str:
-    sources = sorted(set(table["source"])) if len(table) else []
-    return sources[0] if len(sources) == 1 else file.name
