@@ -35,3 +35,19 @@ def run_cli(
         code = int(exc.code or 0)
     captured = capsys.readouterr()
     return Result(code, captured.out, captured.err)
+
+
+def load_small_inputs(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    root: list[str],
+    inputs: dict[str, Any],
+) -> None:
+    """Load the ``inputs`` fixture's network (as ``ppi``), pathways and targets via the CLI."""
+    for args in (
+        ["load", "network", str(inputs["network"]), "--name", "ppi"],
+        ["load", "pathways", str(inputs["pathways"]), "--source", "test"],
+        ["load", "targets", str(inputs["targets"])],
+    ):
+        r = run_cli(capsys, monkeypatch, *root, *args)
+        assert r.code == 0, r.err

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 
 import pytest
 
-from cli_helpers import run_cli
+from cli_helpers import load_small_inputs, run_cli
 
 EDGE_HEADER = "gene_a\tgene_b\tscore\n"
 
 
-def _load_all(capsys, monkeypatch, store: Path, inputs: dict[str, Path]) -> None:
-    for args in (
-        ["load", "network", str(inputs["network"]), "--name", "ppi"],
-        ["load", "pathways", str(inputs["pathways"]), "--source", "test"],
-        ["load", "targets", str(inputs["targets"])],
-    ):
-        r = run_cli(capsys, monkeypatch, "--store", str(store), *args)
-        assert r.code == 0, r.err
-
-
 def test_load_status_and_idempotent_reload(capsys, monkeypatch, tmp_path, inputs) -> None:
     store = tmp_path / "store"
-    _load_all(capsys, monkeypatch, store, inputs)
+    load_small_inputs(capsys, monkeypatch, ["--store", str(store)], inputs)
     status = run_cli(capsys, monkeypatch, "--store", str(store), "db", "status", "--json").json()
     with gzip.open(inputs["network"], "rt") as fh:
         n_edges = len(fh.read().splitlines()) - 1
@@ -64,7 +53,7 @@ def test_bad_network_file_is_one_line_and_leaves_store(
     capsys, monkeypatch, tmp_path, inputs, content, problem
 ) -> None:
     store = tmp_path / "store"
-    _load_all(capsys, monkeypatch, store, inputs)
+    load_small_inputs(capsys, monkeypatch, ["--store", str(store)], inputs)
     before = run_cli(capsys, monkeypatch, "--store", str(store), "db", "status", "--json").json()
     bad = tmp_path / "bad.tsv"
     bad.write_text(content)
@@ -83,7 +72,7 @@ def test_bad_network_file_is_one_line_and_leaves_store(
 
 def test_modules_compute_show_and_errors(capsys, monkeypatch, tmp_path, inputs) -> None:
     store = tmp_path / "store"
-    _load_all(capsys, monkeypatch, store, inputs)
+    load_small_inputs(capsys, monkeypatch, ["--store", str(store)], inputs)
     base = ["--store", str(store)]
     r = run_cli(
         capsys,
@@ -169,7 +158,7 @@ def test_missing_file_and_help(capsys, monkeypatch, tmp_path) -> None:
 
 def test_db_clear_and_init(capsys, monkeypatch, tmp_path, inputs) -> None:
     store = tmp_path / "store"
-    _load_all(capsys, monkeypatch, store, inputs)
+    load_small_inputs(capsys, monkeypatch, ["--store", str(store)], inputs)
     init = run_cli(capsys, monkeypatch, "--store", str(store), "db", "init")
     assert init.code == 0 and "needs no schema" in init.out
     cleared = run_cli(capsys, monkeypatch, "--store", str(store), "db", "clear", "--yes")

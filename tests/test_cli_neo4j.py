@@ -6,21 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import run_cli
+from cli_helpers import load_small_inputs, run_cli
 from neo4j_fixtures import Neo4jServer
 
 pytestmark = pytest.mark.neo4j
 
 
 def _run_all(capsys, monkeypatch, root: list[str], inputs: dict[str, Path]) -> dict:
-    for args in (
-        ["load", "network", str(inputs["network"]), "--name", "ppi"],
-        ["load", "pathways", str(inputs["pathways"]), "--source", "test"],
-        ["load", "targets", str(inputs["targets"])],
-        ["modules", "compute", "--all", "--n-random", "100", "--min-bin-size", "20"],
-    ):
-        r = run_cli(capsys, monkeypatch, *root, *args)
-        assert r.code == 0, r.err
+    load_small_inputs(capsys, monkeypatch, root, inputs)
+    args = ["modules", "compute", "--all", "--n-random", "100", "--min-bin-size", "20"]
+    r = run_cli(capsys, monkeypatch, *root, *args)
+    assert r.code == 0, r.err
     status = run_cli(capsys, monkeypatch, *root, "db", "status", "--json").json()
     shown = run_cli(
         capsys,
