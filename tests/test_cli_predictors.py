@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 from cli_helpers import run_cli
 from netmarker.cli import app
 from netmarker.demo import default_data_dir, simulate_patients
+from netmarker.io.clinical import read_ding2016_response
 from netmarker.io.expression import read_expression
 from netmarker.model import load_model
 
@@ -157,3 +159,50 @@ def test_bad_inputs_are_one_line_errors(capsys, monkeypatch, tmp_path: Path, sto
         str(tmp_path / "p.tsv"),
     )
     assert r.code == 1 and "model file not found" in r.err
+
+
+@pytest.mark.realdata
+def test_evaluate_on_real_outcomes_with_simulated_predictions(
+    capsys, monkeypatch, tmp_path: Path, shared_data: Path
+) -> None:
+    """BLCA cisplatin: real TCGA-CDR survival and Ding 2016 responses, SIMULATED predictions
+    (random numbers: no real patient expression is available), so nothing may come out
+    significant; the point is that the real tables flow through `evaluate`."""
+    ding = shared_data / "tcga_drug_response_ding2016" / "drug_response.txt"
+    cdr = shared_data / "tcga_pancancer_clinical_cdr" / "tcga_pancancer_clinical_cdr_subset.tsv.gz"
+    patients = read_ding2016_response(ding, cancer_types=["BLCA"], drug="CISPLATIN")["patient"]
+    rng = np.random.default_rng(0)
+    predicted = rng.normal(size=len(patients))
+    preds = tmp_path / "pred.tsv"
+    pd.DataFrame(
+        {
+            "sample": [f"{p}-01A" for p in patients],
+            "predicted": predicted,
+            "responder": predicted <= np.median(predicted),
+            "method": "ridge",
+        }
+    ).to_csv(preds, sep="\t", index=False)
+    out = tmp_path / "eval"
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        "evaluate",
+        "-p",
+        str(preds),
+        "-c",
+        str(cdr),
+        "--cancer-type",
+        "BLCA",
+        "--responses",
+        str(ding),
+        "--drug",
+        "CISPLATIN",
+        "--simulated",
+        "-o",
+        str(out),
+    )
+    assert r.code == 0, r.err
+    result = json.loads((out / "evaluation.json").read_text())
+    assert result["survival"]["n"] == 41  # all 41 patients have CDR overall survival
+    assert result["response"]["n"] == 41 and 0 <= result["response"]["auc"] <= 1
+    assert result["survival"]["p_value"] > 0.01  # random predictions
