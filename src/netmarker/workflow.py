@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -322,8 +323,12 @@ def crossvalidate_with_baselines(
     score_method: ScoreMethod = "ssgsea",
     n_random: int = 100,
     seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BaselineResult:
-    """LOOCV of the network model and of its baselines on the same samples and folds."""
+    """LOOCV of the network model and of its baselines on the same samples and folds.
+
+    ``progress(done, n_random)`` is called after each random-module draw.
+    """
     drug, _, _, modules = candidate_modules(store, data.drug, network=network, z_cutoff=z_cutoff)
     # the targets baseline needs a measured target; without one it is left out (and logged)
     targets = [g for g in sorted(set(store.targets(drug)["gene"])) if g in data.expression.index]
@@ -343,6 +348,7 @@ def crossvalidate_with_baselines(
         top_n=top_n,
         score_method=score_method,
         seed=seed,
+        progress=progress,
     )
 
 

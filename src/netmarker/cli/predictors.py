@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from netmarker.cli.context import console, print_frame, print_json, print_mapping, store_from
+from netmarker.cli.context import (
+    console,
+    print_frame,
+    print_json,
+    print_mapping,
+    progress_bar,
+    store_from,
+)
 from netmarker.modules import DEFAULT_Z_CUTOFF
 
 if TYPE_CHECKING:
@@ -180,17 +187,21 @@ def cv_command(
     data = load_training_data(
         expression, response, drug, measure=measure, synonyms=_synonyms(vocabulary)
     )
-    result = crossvalidate_with_baselines(
-        store,
-        data,
-        network=network,
-        z_cutoff=z_cutoff,
-        method=method.value,
-        top_n=_top_n(top_n),
-        score_method=score.value,
-        n_random=n_random,
-        seed=seed,
-    )
+    with progress_bar(
+        f"LOOCV of {data.drug}: network model, baselines, random modules", total=n_random
+    ) as bar:
+        result = crossvalidate_with_baselines(
+            store,
+            data,
+            network=network,
+            z_cutoff=z_cutoff,
+            method=method.value,
+            top_n=_top_n(top_n),
+            score_method=score.value,
+            n_random=n_random,
+            seed=seed,
+            progress=lambda done, total: bar.update(0, completed=done, total=total),
+        )
     table = result.table.assign(drug=data.drug, n_samples=len(data.response))
     if out is not None:
         write_table(table, out)
@@ -203,7 +214,7 @@ def cv_command(
             "features",
             "n_features",
             "spearman_r",
-            "spearman_p",
+            "spearman_p_greater",
             "pearson_r",
             "rmse",
             "auc",
@@ -214,7 +225,8 @@ def cv_command(
     print_frame(table[shown], title=f"{data.drug}: LOOCV, {len(data.response)} samples")
     console.print(
         f"network modules vs {n_random} random module sets: empirical p = "
-        f"{result.empirical_p:.3g} ({result.metric})"
+        f"{result.empirical_p:.3g} ({result.metric}). spearman_p_greater is the nominal "
+        "one-sided p of out-of-fold predictions; it is optimistic (folds share samples)."
     )
 
 
