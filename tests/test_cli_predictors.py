@@ -104,6 +104,33 @@ def test_train_predict_evaluate(capsys, monkeypatch, tmp_path: Path, store: Path
     assert result["simulated"] is True and result["survival"]["n"] == 120
     assert (out / "kaplan_meier.png").stat().st_size > 0
 
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        *base,
+        "cv",
+        "--drug",
+        "5-FU",
+        "-e",
+        EXPR,
+        "-r",
+        IC50,
+        "--n-random",
+        "2",
+        "--permutations",
+        "2",
+        "--json",
+    )
+    assert r.code == 0, r.err
+    cv = r.json()
+    assert [row["features"] for row in cv["table"]] == [
+        "network_modules",
+        "drug_targets",
+        "all_pathways",
+        "random_modules",
+    ]
+    assert cv["permutation"]["n_null"] == 2 and 0 < cv["permutation"]["p_value"] <= 1
+
     feats = tmp_path / "features.tsv"
     r = run_cli(capsys, monkeypatch, *base, "features", EXPR, "--drug", "5-FU", "-o", str(feats))
     assert r.code == 0, r.err

@@ -134,6 +134,31 @@ def candidate_modules(
     return name, net, ",".join(runs), modules
 
 
+def module_features(
+    store: GraphStore,
+    data: TrainingData,
+    *,
+    network: str | None = None,
+    z_cutoff: float = DEFAULT_Z_CUTOFF,
+    score_method: ScoreMethod = "ssgsea",
+    normalize: bool = True,
+    min_size: int = 5,
+) -> tuple[str, str, str, dict[str, list[str]], pd.DataFrame]:
+    """(drug, network, module run, scored modules, samples x module scores) for ``data``."""
+    drug, net, run, modules = candidate_modules(
+        store, data.drug, network=network, z_cutoff=z_cutoff
+    )
+    scores = score_modules(
+        data.expression, modules, method=score_method, normalize=normalize, min_size=min_size
+    )
+    if scores.scores.empty:
+        raise NetmarkerError(
+            f"none of {drug}'s {len(modules)} proximal modules has >= {min_size} measured genes"
+        )
+    scored = {m: modules[m] for m in scores.scores.index}
+    return drug, net, run, scored, scores.scores.T
+
+
 def train_drug_model(
     store: GraphStore,
     data: TrainingData,
@@ -155,17 +180,15 @@ def train_drug_model(
     network, module run, all candidate modules with their genes (patients are scored on the
     same modules), scoring options, training samples, input checksums, version and seed.
     """
-    drug, net, run, modules = candidate_modules(
-        store, data.drug, network=network, z_cutoff=z_cutoff
+    drug, net, run, scored, features = module_features(
+        store,
+        data,
+        network=network,
+        z_cutoff=z_cutoff,
+        score_method=score_method,
+        normalize=normalize,
+        min_size=min_size,
     )
-    scores = score_modules(
-        data.expression, modules, method=score_method, normalize=normalize, min_size=min_size
-    )
-    if scores.scores.empty:
-        raise NetmarkerError(
-            f"none of {drug}'s {len(modules)} proximal modules has >= {min_size} measured genes"
-        )
-    scored = {m: modules[m] for m in scores.scores.index}
     metadata = {
         "drug": drug,
         "network": net,
@@ -185,7 +208,7 @@ def train_drug_model(
         },
     }
     model = train(
-        scores.scores.T,
+        features,
         data.response,
         method=method,
         top_n=top_n,

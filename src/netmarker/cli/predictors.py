@@ -175,6 +175,12 @@ def cv_command(
     n_random: int = typer.Option(
         100, "--n-random", min=0, help="Random module sets for the empirical p."
     ),
+    permutations: int = typer.Option(
+        0,
+        "--permutations",
+        min=0,
+        help="Also permute the response N times: a valid p for the network model's LOOCV r.",
+    ),
     seed: int = typer.Option(0, "--seed"),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the table as TSV."),
     as_json: bool = typer.Option(False, "--json"),
@@ -203,10 +209,37 @@ def cv_command(
             progress=lambda done, total: bar.update(0, completed=done, total=total),
         )
     table = result.table.assign(drug=data.drug, n_samples=len(data.response))
+    permutation = None
+    if permutations:
+        from netmarker.evaluate import permutation_test
+        from netmarker.workflow import module_features
+
+        features = module_features(
+            store, data, network=network, z_cutoff=z_cutoff, score_method=score.value
+        )[-1]
+        with progress_bar("permutations", total=permutations) as bar:
+            permutation = permutation_test(
+                features,
+                data.response,
+                method=method.value,
+                cv="loo",
+                top_n=_top_n(top_n),
+                n_permutations=permutations,
+                seed=seed,
+                progress=lambda done, total: bar.update(0, completed=done, total=total),
+            )
+        permutation.pop("null", None)
     if out is not None:
         write_table(table, out)
     if as_json:
-        print_json({"table": table, "metric": result.metric, "empirical_p": result.empirical_p})
+        print_json(
+            {
+                "table": table,
+                "metric": result.metric,
+                "empirical_p": result.empirical_p,
+                "permutation": permutation,
+            }
+        )
         return
     shown = [
         c
@@ -228,6 +261,11 @@ def cv_command(
         f"{result.empirical_p:.3g} ({result.metric}). spearman_p_greater is the nominal "
         "one-sided p of out-of-fold predictions; it is optimistic (folds share samples)."
     )
+    if permutation is not None:
+        console.print(
+            f"permutation test ({permutations} permutations of the response): "
+            f"p = {permutation['p_value']:.3g}"
+        )
 
 
 def predict_command(
