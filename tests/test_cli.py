@@ -64,8 +64,8 @@ def test_bad_network_file_is_one_line_and_leaves_store(
         assert r.code == 0, r.err
         return
     assert r.code == 1
-    lines = [line for line in r.err.splitlines() if line.strip()]
-    assert len(lines) == 1 and str(bad) in r.err.replace("\n", "") and problem in r.err
+    assert r.err.count("\n") == 1 and r.err.startswith("error: ")  # exactly one line
+    assert str(bad) in r.err and problem in r.err
     after = run_cli(capsys, monkeypatch, "--store", str(store), "db", "status", "--json").json()
     assert after == before
 

@@ -125,6 +125,9 @@ def progress_bar(description: str, total: int | None = None) -> Iterator[Progres
     if total is not None:
         columns += [BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
     columns.append(TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True) as progress:
+    # no bar when stderr is a file or pipe: logs and scripts get clean one-line errors
+    with Progress(
+        *columns, console=err_console, transient=True, disable=not err_console.is_terminal
+    ) as progress:
         progress.add_task(description, total=total)
         yield progress
