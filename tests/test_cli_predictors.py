@@ -102,6 +102,8 @@ def test_train_predict_evaluate(capsys, monkeypatch, tmp_path: Path, store: Path
     assert "SIMULATED log-rank p" in r.out
     result = json.loads((out / "evaluation.json").read_text())
     assert result["simulated"] is True and result["survival"]["n"] == 120
+    assert result["models"] == [model.metadata["model_id"]]
+    assert len(result["inputs"]["clinical"]["sha256"]) == 64
     assert (out / "kaplan_meier.png").stat().st_size > 0
 
     r = run_cli(

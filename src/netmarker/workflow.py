@@ -267,6 +267,7 @@ def predict_cohort(
             "predicted": predicted.to_numpy(),
             "responder": responder.to_numpy(),
             "method": model.method,
+            "model_id": model.metadata.get("model_id", ""),
         }
     )
 

@@ -325,7 +325,9 @@ def evaluate_command(
     """Predicted responders vs survival (Kaplan-Meier, log-rank) and clinical response."""
     import pandas as pd
 
+    from netmarker import __version__
     from netmarker.io.clinical import read_ding2016_response, read_survival
+    from netmarker.io.common import file_checksum
     from netmarker.report import plot_kaplan_meier, write_json, write_table
     from netmarker.workflow import evaluate_survival
 
@@ -346,6 +348,12 @@ def evaluate_command(
     write_json(
         {
             "simulated": simulated,
+            "models": sorted(set(pred["model_id"].astype(str))) if "model_id" in pred else [],
+            "inputs": {
+                "predictions": {"file": str(predictions), "sha256": file_checksum(predictions)},
+                "clinical": {"file": str(clinical), "sha256": file_checksum(clinical)},
+            },
+            "netmarker_version": __version__,
             "survival": result.survival,
             "response": result.response,
             "matching": result.match.summary(),
