@@ -188,35 +188,42 @@ def test_small_batches_give_the_same_graph(neo4j_server: Neo4jServer) -> None:
 
 
 @pytest.mark.neo4j
-def test_interrupted_load_is_not_marked_and_a_rerun_completes_it(
+def test_interrupted_load_leaves_nothing_and_a_rerun_completes_it(
     neo4j_server: Neo4jServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import netmarker.graph.neo4j as neo4j_module
+
     store = neo4j_server.store(batch_size=2)
     store.clear()
-    edges = _edges([("A", "B", 1.0), ("A", "C", 2.0), ("B", "C", 3.0), ("C", "D", 4.0)])
+    first = _edges([("A", "B", 1.0)])
+    store.load_network("ppi", first, GENES, _ds("network", "ppi"))
+    edges = _edges([("A", "B", 5.0), ("A", "C", 2.0), ("B", "C", 3.0), ("C", "D", 4.0)])
     genes = pd.DataFrame({"symbol": list("ABCD"), "entrez": ""})
-    real = store._write_batches
-    calls = []
+    real = neo4j_module._batches
+    sent: list[list] = []
 
-    def dies_after_one_batch(name: str, rows: list, **params: object) -> None:
-        if name == "load/merge_interactions":
-            calls.append(name)
-            real(name, rows[:2], **params)
-            raise ConnectionResetError("connection lost mid-load")
-        real(name, rows, **params)
+    def dies_after_one_edge_batch(rows: list, size: int):  # type: ignore[no-untyped-def]
+        for batch in real(rows, size):
+            if sent and len(batch[0]) == 3:  # an interactions batch after the first one
+                raise ConnectionResetError("connection lost mid-load")
+            if len(batch[0]) == 3:
+                sent.append(batch)
+            yield batch
 
-    monkeypatch.setattr(store, "_write_batches", dies_after_one_batch)
+    monkeypatch.setattr(neo4j_module, "_batches", dies_after_one_edge_batch)
     with pytest.raises(ConnectionResetError):
-        store.load_network("ppi", edges, genes, _ds("network", "ppi"))
-    assert calls and store.datasets().empty and store.networks() == []
-    assert store.status()["datasets"] == []
+        store.load_network("ppi", edges, genes, _ds("network", "ppi", "c2"))
     monkeypatch.undo()
-    report = store.load_network("ppi", edges, genes, _ds("network", "ppi"))
+    assert sent  # one batch of edges was sent before the failure ...
+    # ... and rolled back with the whole transaction: the store is as before the attempt
+    assert store.edges("ppi").to_dict("list") == {"gene_a": ["A"], "gene_b": ["B"], "score": [1.0]}
+    assert sorted(store.genes()["symbol"]) == ["A", "B", "C"]
+    assert len(store.datasets()) == 1
+    report = store.load_network("ppi", edges, genes, _ds("network", "ppi", "c2"))
     assert not report.already_loaded
-    # counted from before the interrupted attempt: the whole load is reported
-    assert report.counts == {"edges_in_file": 4, "edges_new": 4, "genes_new": 4}
-    assert len(store.edges("ppi")) == 4 and len(store.datasets()) == 1
-    assert store.load_network("ppi", edges, genes, _ds("network", "ppi")).already_loaded
+    assert report.counts == {"edges_in_file": 4, "edges_new": 3, "genes_new": 1}
+    assert len(store.edges("ppi")) == 4 and len(store.datasets()) == 2
+    assert store.load_network("ppi", edges, genes, _ds("network", "ppi", "c2")).already_loaded
     store.close()
 
 

@@ -18,10 +18,14 @@ Graph model::
 Nodes that only results point to (no ``entrez`` / ``synonyms`` / ``source``) are not listed by
 ``genes()`` / ``drugs()`` / ``pathways()``, exactly as the embedded store does not list them.
 
-Loads run in batches (``UNWIND $rows ... MERGE``), each batch a managed write transaction
-that the driver retries on transient errors. A load is marked ``complete`` on its Dataset
-node only after its last batch, so an interrupted load is never reported as loaded, and
-running it again completes it. Every Cypher statement is a file under ``cypher/``.
+A load sends its rows in batches (``UNWIND $rows ... MERGE``, ``batch_size`` rows per
+statement) inside ONE managed write transaction, which the driver retries as a whole on
+transient errors: a load that fails or is interrupted half-way leaves nothing behind (a
+STRING-sized network of 335k edges fits in one transaction with a 2 GB heap; see
+``benchmarks/results/neo4j.md``). The Dataset node is marked ``complete`` in a second
+transaction right after; should that one be lost, the data is in but the load is not
+reported, and running it again merges nothing new and completes it. Every Cypher statement
+is a file under ``cypher/``.
 """
 
 from __future__ import annotations
@@ -232,11 +236,18 @@ class Neo4jStore:
         with self._session() as session:
             return session.execute_write(work)
 
-    def _write_batches(self, name: str, rows: list[Any], **params: Any) -> None:
-        """Run ``cypher/<name>`` once per batch of rows, each batch its own transaction."""
-        query = cypher(name)
-        for batch in _batches(rows, self.batch_size):
-            self._write(lambda tx, b=batch: tx.run(query, {**params, "rows": b}).consume())
+    def _write_batches(self, steps: list[tuple[str, list[Any], dict[str, Any]]]) -> None:
+        """Run each ``(cypher name, rows, params)`` step in batches of rows, all in ONE
+        transaction: a load that fails or is interrupted half-way leaves nothing behind
+        (the driver retries the whole transaction on transient errors)."""
+
+        def work(tx: ManagedTransaction) -> None:
+            for name, rows, params in steps:
+                query = cypher(name)
+                for batch in _batches(rows, self.batch_size):
+                    tx.run(query, {**params, "rows": batch}).consume()
+
+        self._write(work)
 
     def _require_schema(self) -> None:
         if self._schema_checked:
@@ -288,14 +299,17 @@ class Neo4jStore:
         self._write(lambda tx: tx.run(cypher("load/dataset_finish"), params).consume())
         return LoadReport(dataset.dataset_id, dataset.kind, dataset.name, False, counts)
 
-    def _merge_genes(self, genes: pd.DataFrame, symbols: list[pd.Series]) -> None:
+    def _gene_step(
+        self, genes: pd.DataFrame, symbols: list[pd.Series]
+    ) -> tuple[str, list[Any], dict[str, Any]]:
+        """The load step that merges every gene a load mentions (a known Entrez id is kept)."""
         frames = [typed_frame(genes, GENE_COLUMNS)]
         frames += [pd.DataFrame({"symbol": s.astype(str), "entrez": ""}) for s in symbols]
         allg = pd.concat(frames, ignore_index=True).sort_values(
             ["symbol", "entrez"], ascending=[True, False]
         )
         allg = allg.drop_duplicates("symbol", keep="first")
-        self._write_batches("load/merge_genes", _rows(allg))
+        return ("load/merge_genes", _rows(allg), {})
 
     def load_network(
         self, name: str, edges: pd.DataFrame, genes: pd.DataFrame, dataset: Dataset
@@ -311,8 +325,12 @@ class Neo4jStore:
         if known is not None:
             return known
         unique = edges.groupby(["gene_a", "gene_b"], sort=True, as_index=False)["score"].max()
-        self._merge_genes(genes, [unique["gene_a"], unique["gene_b"]])
-        self._write_batches("load/merge_interactions", _rows(unique), network=name)
+        self._write_batches(
+            [
+                self._gene_step(genes, [unique["gene_a"], unique["gene_b"]]),
+                ("load/merge_interactions", _rows(unique), {"network": name}),
+            ]
+        )
         counts = {
             "edges_in_file": len(edges),
             "edges_new": self._count("count_network_edges", network=name) - before["edges"],
@@ -336,9 +354,13 @@ class Neo4jStore:
             [drug, sorted({s for v in group for s in _split(v)})]
             for drug, group in alld.groupby("drug", sort=True)["synonyms"]
         ]
-        self._merge_genes(pd.DataFrame(columns=GENE_COLUMNS), [targets["gene"]])
-        self._write_batches("load/merge_drugs", drug_rows)
-        self._write_batches("load/merge_targets", _rows(targets.drop_duplicates()))
+        self._write_batches(
+            [
+                self._gene_step(pd.DataFrame(columns=GENE_COLUMNS), [targets["gene"]]),
+                ("load/merge_drugs", drug_rows, {}),
+                ("load/merge_targets", _rows(targets.drop_duplicates()), {}),
+            ]
+        )
         counts = {
             "links_in_file": len(targets),
             "links_new": self._count("count_targets") - before["links"],
@@ -358,10 +380,14 @@ class Neo4jStore:
         known, before = self._begin(dataset, now)
         if known is not None:
             return known
-        self._merge_genes(pd.DataFrame(columns=GENE_COLUMNS), [members["gene"]])
         latest = pathways.drop_duplicates("pathway", keep="last")
-        self._write_batches("load/merge_pathways", _rows(latest))
-        self._write_batches("load/merge_members", _rows(members.drop_duplicates()))
+        self._write_batches(
+            [
+                self._gene_step(pd.DataFrame(columns=GENE_COLUMNS), [members["gene"]]),
+                ("load/merge_pathways", _rows(latest), {}),
+                ("load/merge_members", _rows(members.drop_duplicates()), {}),
+            ]
+        )
         counts = {
             "pathways_in_file": len(pathways),
             "memberships_in_file": len(members),
