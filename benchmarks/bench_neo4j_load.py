@@ -29,7 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--path", type=Path, default=DEFAULT, help="network edge list")
     parser.add_argument("--runs", type=int, default=3, help="timed loads (median reported)")
-    parser.add_argument("--batch-size", type=int, default=10_000, help="rows per transaction")
+    parser.add_argument("--batch-size", type=int, default=10_000, help="rows per UNWIND statement")
     args = parser.parse_args()
 
     t0 = time.perf_counter()
