@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from lifelines.statistics import logrank_test
 
+from netmarker.errors import DataError
 from netmarker.evaluate import (
     align_survival,
     compare_baselines,
@@ -18,7 +19,7 @@ from netmarker.evaluate import (
     split_responders,
     survival_test,
 )
-from netmarker.features import DataError, score_modules
+from netmarker.features import score_modules
 from netmarker.model import predict, train
 
 

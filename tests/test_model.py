@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from netmarker.errors import DataError
 from netmarker.evaluate import simulate_cohort
-from netmarker.features import DataError, score_modules
+from netmarker.features import score_modules
 from netmarker.model import (
     biomarker_table,
     load_model,

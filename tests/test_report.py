@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from netmarker.errors import DataError
 from netmarker.evaluate import simulate_cohort
-from netmarker.features import DataError
 from netmarker.report import plot_kaplan_meier, to_jsonable, write_json, write_table
 
 

@@ -28,3 +28,14 @@ class StoreError(NetmarkerError):
 
 class NotFoundError(StoreError):
     """A named thing (drug, network, pathway, model) is not in the store."""
+
+
+class DataError(InputError, ValueError):
+    """Bad in-memory data (matrix, table, gene sets): says which data and what is wrong.
+
+    It is an :class:`~netmarker.errors.InputError` (so the CLI prints it as one line and exits
+    non-zero) and a ``ValueError`` (so library callers can catch it the scikit-learn way).
+    """
+
+    def __init__(self, what: str, problem: str) -> None:
+        super().__init__(what, problem)

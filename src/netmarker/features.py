@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.stats import rankdata
 
-from netmarker.errors import InputError
+from netmarker.errors import DataError
 
 log = logging.getLogger(__name__)
 
@@ -26,17 +26,6 @@ log = logging.getLogger(__name__)
 COVERAGE_COLUMNS = ["set", "n_genes", "n_covered", "n_missing", "kept", "reason"]
 
 _SAMPLE_BLOCK = 256  # samples scored per block: bounds memory at ~6 x n_genes x 256 floats
-
-
-class DataError(InputError, ValueError):
-    """Bad in-memory data (matrix, table, gene sets): says which data and what is wrong.
-
-    It is an :class:`~netmarker.errors.InputError` (so the CLI prints it as one line and exits
-    non-zero) and a ``ValueError`` (so library callers can catch it the scikit-learn way).
-    """
-
-    def __init__(self, what: str, problem: str) -> None:
-        super().__init__(what, problem)
 
 
 def preview(items: Sequence[object], limit: int = 5) -> str:

@@ -25,8 +25,8 @@ from sklearn.metrics import mean_squared_error, roc_auc_score
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.svm import LinearSVR
 
-from netmarker.errors import NetmarkerError
-from netmarker.features import DataError, check_matrix, preview
+from netmarker.errors import DataError, NetmarkerError
+from netmarker.features import check_matrix, preview
 
 log = logging.getLogger(__name__)
 

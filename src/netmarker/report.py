@@ -18,7 +18,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from netmarker.features import DataError
+from netmarker.errors import DataError
 
 
 @contextmanager
