@@ -194,12 +194,16 @@ def compute_propagation(
     params = {"restart": restart, "top_k": top_k}
     inputs = {"network_checksum": net.checksum, "targets": _digest(targets)}
     run = "rwr-" + _digest(["rwr", params, inputs, __version__])[:12]
-    frames, dropped = [], {}
+    frames: list[pd.DataFrame] = []
+    left_out: list[dict[str, str]] = []
+    skipped: list[str] = []
     for i, (drug, genes) in enumerate(sorted(targets.items())):
         ids, outside, absent = net.locate(genes)
-        if outside or absent:
-            dropped[drug] = {"outside_lcc": outside, "not_in_network": absent}
-        if ids.size:
+        left_out += [_left_out(drug, g, "outside_lcc") for g in outside]
+        left_out += [_left_out(drug, g, "not_in_network") for g in absent]
+        if not ids.size:
+            skipped.append(drug)
+        else:
             scores = top_module(
                 random_walk_with_restart(net, net.genes[ids].tolist(), restart=restart), k=top_k
             )
@@ -221,9 +225,15 @@ def compute_propagation(
         raise NotFoundError(f"no drug has a target in network {net_name!r}")
     table = pd.concat(frames, ignore_index=True)
     store.write_propagation(table)
+    report = {"targets_dropped": left_out, "drugs_skipped": skipped}
     return ModuleRun(
-        run, "rwr", net_name, sorted(targets), params, inputs, len(table), dropped=dropped
+        run, "rwr", net_name, sorted(targets), params, inputs, len(table), dropped=report
     )
+
+
+def _left_out(drug: str, gene: str, reason: str) -> dict[str, str]:
+    """One dropped target, in the shape of ``ProximityResult.dropped`` rows."""
+    return {"kind": "target", "name": drug, "gene": gene, "reason": reason}
 
 
 def proximal_modules(

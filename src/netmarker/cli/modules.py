@@ -98,6 +98,17 @@ def compute(
         f"run [bold]{run.run}[/] ({run.method}) on network {run.network}: "
         f"{len(run.drugs)} drugs, {run.n_rows:,} rows written to {store.location}"
     )
+    dropped = run.dropped.get("targets_dropped", [])
+    if dropped:
+        shown = ", ".join(f"{d['name']}:{d['gene']} ({d['reason']})" for d in dropped[:10])
+        more = f" and {len(dropped) - 10} more" if len(dropped) > 10 else ""
+        console.print(
+            f"left out {len(dropped)} targets not in the largest component: {shown}{more}"
+        )
+    if run.dropped.get("drugs_skipped"):
+        console.print(
+            f"skipped (no target in the network): {', '.join(run.dropped['drugs_skipped'])}"
+        )
     if method is Method.proximity:
         res = store.proximity(network=run.network)
         res = res[res["run"] == run.run]
