@@ -96,3 +96,24 @@ def test_network_resolution(store: EmbeddedStore) -> None:
 def test_no_results_yet_is_a_clear_error(store: EmbeddedStore) -> None:
     with pytest.raises(NotFoundError, match="modules compute"):
         proximal_modules(store, "DRUGX")
+
+
+def test_targets_outside_the_network_are_reported(store: EmbeddedStore, tmp_path: Path) -> None:
+    t = pd.DataFrame(
+        {"drug": ["DRUGX", "GHOST"], "gene": ["NOT_A_GENE", "ALSO_NOT"], "source": "extra"}
+    )
+    store.load_targets(
+        t,
+        pd.DataFrame({"drug": ["GHOST"], "synonyms": [""]}),
+        Dataset("targets", "extra", "gen", "t2"),
+    )
+    expected = [
+        {"kind": "target", "name": "DRUGX", "gene": "NOT_A_GENE", "reason": "not_in_network"},
+        {"kind": "target", "name": "GHOST", "gene": "ALSO_NOT", "reason": "not_in_network"},
+    ]
+    rwr = compute_propagation(store, top_k=5)
+    assert rwr.dropped == {"targets_dropped": expected, "drugs_skipped": ["GHOST"]}
+    prox = compute_proximity(store, n_random=20, min_bin_size=20, cache_dir=tmp_path / "c")
+    assert prox.dropped["targets_dropped"] == expected
+    assert prox.dropped["drugs_skipped"] == ["GHOST"]
+    assert set(store.proximity()["drug"]) == {"DRUGX"}
