@@ -63,16 +63,20 @@ def _root(
     ctx.obj = StoreOptions(store, neo4j_uri, neo4j_user, neo4j_password, database)
 
 
-app.add_typer(load.app, name="load")
-app.add_typer(db.app, name="db")
-app.add_typer(modules.app, name="modules")
-app.command("fetch")(fetch.fetch_command)
-app.command("features")(predictors.features_command)
-app.command("train")(predictors.train_command)
-app.command("cv")(predictors.cv_command)
-app.command("predict")(predictors.predict_command)
-app.command("evaluate")(predictors.evaluate_command)
-app.command("demo")(demo.demo_command)
+# help panels by stage (typer lists panels of commands before panels of sub-apps)
+app.command("demo", rich_help_panel="Start here")(demo.demo_command)
+app.add_typer(load.app, name="load", rich_help_panel="Graph store")
+app.add_typer(db.app, name="db", rich_help_panel="Graph store")
+app.command("fetch", rich_help_panel="Graph store")(fetch.fetch_command)
+app.add_typer(modules.app, name="modules", rich_help_panel="Query layer: drug-proximal modules")
+for _name, _command in [
+    ("features", predictors.features_command),
+    ("train", predictors.train_command),
+    ("cv", predictors.cv_command),
+    ("predict", predictors.predict_command),
+    ("evaluate", predictors.evaluate_command),
+]:
+    app.command(_name, rich_help_panel="Predictors")(_command)
 
 
 def main() -> None:
