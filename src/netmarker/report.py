@@ -43,6 +43,11 @@ def _write_text(path: str | Path, write: Callable[[IO[str]], None]) -> Path:
     return Path(path)
 
 
+def write_text(text: str, path: str | Path) -> Path:
+    """Write ``text`` (e.g. a Markdown report), atomically."""
+    return _write_text(path, lambda fh: fh.write(text))
+
+
 def to_jsonable(obj: Any) -> Any:
     """Convert numpy / pandas values to plain JSON types; NaN and infinities become ``None``."""
     if isinstance(obj, dict):
