@@ -24,8 +24,9 @@ import pandas as pd
 from netmarker.errors import InputError
 from netmarker.io.common import open_text
 from netmarker.io.drugnames import DrugSynonyms
-from netmarker.io.response import read_text_table, resolve_drug
+from netmarker.io.response import resolve_drug
 from netmarker.io.samples import tcga_patient
+from netmarker.io.tables import read_text_table
 
 #: Days per month (365.25 / 12), the conversion used for all survival times.
 DAYS_PER_MONTH = 30.4375

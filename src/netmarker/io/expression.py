@@ -23,8 +23,8 @@ import pandas as pd
 from netmarker.errors import InputError
 from netmarker.io.common import open_text
 from netmarker.io.idmap import GeneMapper
-from netmarker.io.response import is_missing, read_text_table
 from netmarker.io.samples import tcga_patient
+from netmarker.io.tables import is_missing, read_text_table
 
 IdType = Literal["auto", "symbol", "entrez", "ensembl", "probe"]
 Aggregate = Literal["median", "mean", "max_mean"]
