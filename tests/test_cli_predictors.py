@@ -235,3 +235,73 @@ def test_evaluate_on_real_outcomes_with_simulated_predictions(
     assert result["survival"]["n"] == 41  # all 41 patients have CDR overall survival
     assert result["response"]["n"] == 41 and 0 <= result["response"]["auc"] <= 1
     assert result["survival"]["p_value"] > 0.01  # random predictions
+
+
+def _symbol_to_ensembl() -> dict[str, str]:
+    """Symbol -> one Ensembl gene id, from the packaged org.Hs.eg.db tables."""
+    resources = Path(__file__).resolve().parents[1] / "src" / "netmarker" / "resources"
+    symbols = pd.read_csv(resources / "entrez_symbol.tsv.gz", sep="\t", dtype=str)
+    ensembl = pd.read_csv(resources / "entrez_ensembl_gene.tsv.gz", sep="\t", dtype=str)
+    both = symbols.merge(ensembl, on="entrez_id").drop_duplicates("symbol")
+    both = both[~both["ensembl_id"].duplicated(keep=False)]  # one gene per Ensembl id
+    return dict(zip(both["symbol"], both["ensembl_id"], strict=True))
+
+
+@pytest.mark.slow
+def test_predict_from_gdc_per_case_files(capsys, monkeypatch, tmp_path: Path, store: Path) -> None:
+    model_path = tmp_path / "model.json"
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        "--store",
+        str(store),
+        "train",
+        "--drug",
+        "5-FU",
+        "-e",
+        EXPR,
+        "-r",
+        IC50,
+        "--top-n",
+        "5",
+        "-o",
+        str(model_path),
+    )
+    assert r.code == 0, r.err
+    model = load_model(model_path)
+    organoids = read_expression(EXPR).matrix
+    cohort = simulate_patients(
+        organoids, model.metadata["modules"], model.feature_names[0], n=12, seed=3
+    )
+    to_ensembl = _symbol_to_ensembl()
+    folder = tmp_path / "gdc"
+    rows = ["caseID\tfileName\tbarcodeID"]
+    for i, patient in enumerate(cohort.expression.columns):
+        barcode = f"TCGA-SM-{i:04d}"
+        (folder / f"uuid{i}").mkdir(parents=True)
+        values = cohort.expression[patient]
+        ids = values.index.map(to_ensembl)
+        pd.DataFrame(
+            {"id": [f"{e}.1" for e in ids[ids.notna()]], "v": values[ids.notna()].to_numpy()}
+        ).to_csv(folder / f"uuid{i}" / f"f{i}.FPKM-UQ.txt.gz", sep="\t", header=False, index=False)
+        rows.append(f"c{i}\tf{i}.FPKM-UQ.txt.gz\t{barcode}")
+    sheet = tmp_path / "sheet.tsv"
+    sheet.write_text("\n".join(rows) + "\n")
+    preds = tmp_path / "pred.tsv"
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        "predict",
+        "--model",
+        str(model_path),
+        "-e",
+        str(folder),
+        "--sample-sheet",
+        str(sheet),
+        "-o",
+        str(preds),
+    )
+    assert r.code == 0, r.err
+    table = pd.read_csv(preds, sep="\t")
+    assert sorted(table["sample"]) == [f"TCGA-SM-{i:04d}" for i in range(12)]
+    assert table["responder"].sum() == 6

@@ -19,6 +19,8 @@ from netmarker.cli.context import (
 from netmarker.modules import DEFAULT_Z_CUTOFF
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from netmarker.io.drugnames import DrugSynonyms
 
 
@@ -64,7 +66,24 @@ def _synonyms(vocabulary: Path | None) -> DrugSynonyms | None:
     return DrugSynonyms.from_drugbank_vocabulary(vocabulary)
 
 
+SampleSheetOpt = typer.Option(
+    None,
+    "--sample-sheet",
+    help="GDC download: the expression argument is a folder of per-case files (HTSeq "
+    "FPKM-UQ, ...) and this sheet (GDC sample sheet or file -> barcode table) names their cases.",
+)
 ScoreOpt = typer.Option(ScoreMethod.ssgsea, "--score", help="Module scores: ssgsea or mean_z.")
+
+
+def _expression_matrix(path: Path, sample_sheet: Path | None) -> pd.DataFrame:
+    """Genes x samples from a matrix file, or from GDC per-case files plus their sample sheet."""
+    if sample_sheet is not None:
+        from netmarker.io.gdc import read_gdc_files
+
+        return read_gdc_files(path, sample_sheet).matrix
+    from netmarker.io.expression import read_expression
+
+    return read_expression(path).matrix
 
 
 def _top_n(value: str) -> int | str | None:
@@ -84,6 +103,7 @@ def _top_n(value: str) -> int | str | None:
 def features_command(
     ctx: typer.Context,
     expression: Path = typer.Argument(..., help="Expression matrix, genes x samples."),
+    sample_sheet: Path | None = SampleSheetOpt,
     drug: str = DrugOpt,
     network: str | None = NetworkOpt,
     z_cutoff: float = ZOpt,
@@ -95,14 +115,13 @@ def features_command(
 ) -> None:
     """Score a drug's proximal modules in every sample of an expression matrix."""
     from netmarker.features import score_modules
-    from netmarker.io.expression import read_expression
     from netmarker.report import write_table
     from netmarker.workflow import candidate_modules
 
     name, net, _, modules = candidate_modules(
         store_from(ctx), drug, network=network, z_cutoff=z_cutoff
     )
-    matrix = read_expression(expression).matrix
+    matrix = _expression_matrix(expression, sample_sheet)
     scores = score_modules(matrix, modules, method=score.value, normalize=normalize)
     write_table(scores.scores.rename_axis("module").reset_index(), out)
     console.print(
@@ -271,6 +290,7 @@ def cv_command(
 def predict_command(
     model_path: Path = typer.Option(..., "--model", help="Model file from `netmarker train`."),
     expression: Path = ExpressionOpt,
+    sample_sheet: Path | None = SampleSheetOpt,
     standardize: Standardize = typer.Option(
         Standardize.cohort,
         "--standardize",
@@ -283,14 +303,13 @@ def predict_command(
     out: Path = typer.Option(..., "--out", "-o", help="Predictions TSV."),
 ) -> None:
     """Apply a saved model to new expression data; call predicted responders."""
-    from netmarker.io.expression import read_expression
     from netmarker.model import load_model
     from netmarker.report import write_table
     from netmarker.workflow import predict_cohort
 
     model = load_model(model_path)
     rule: str | float = "median" if threshold == "median" else float(threshold)
-    matrix = read_expression(expression).matrix
+    matrix = _expression_matrix(expression, sample_sheet)
     predictions = predict_cohort(model, matrix, standardize=standardize.value, rule=rule)
     write_table(predictions, out)
     console.print(

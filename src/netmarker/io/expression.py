@@ -26,6 +26,10 @@ from netmarker.io.idmap import GeneMapper
 from netmarker.io.samples import tcga_patient
 from netmarker.io.tables import is_missing, read_text_table
 
+#: Ensembl gene -> Entrez map used when no ``id_map`` is given (see resources/ATTRIBUTION.md)
+DEFAULT_ENSEMBL_MAP = (
+    Path(__file__).resolve().parents[1] / "resources" / "entrez_ensembl_gene.tsv.gz"
+)
 IdType = Literal["auto", "symbol", "entrez", "ensembl", "probe"]
 Aggregate = Literal["median", "mean", "max_mean"]
 OnNaN = Literal["drop", "error", "keep"]
@@ -356,11 +360,11 @@ def _map_ids(
         if par.any():
             report.notes.append(f"{int(par.sum())} _PAR_Y rows (chrY copies) dropped")
         keys = ids.str.replace(r"\.\d+(_PAR_Y)?$", "", regex=True).where(~par)
+    if kind == "ensembl" and id_map is None:
+        id_map = DEFAULT_ENSEMBL_MAP  # org.Hs.eg.db Ensembl gene -> Entrez, packaged
     if kind in ("ensembl", "probe"):
         if id_map is None:
-            raise InputError(
-                p, f"{kind} ids need an id map (--gene-map / --probe-map) to gene symbols"
-            )
+            raise InputError(p, f"{kind} ids need an id map (--probe-map) to gene symbols")
         target, target_kind, ambiguous = read_id_map(id_map, keys.dropna().unique())
         if ambiguous:
             report.notes.append(f"{ambiguous} {kind} ids map to several genes and were dropped")
