@@ -247,6 +247,11 @@ class EmbeddedStore:
             raise NotFoundError(f"unknown network {network!r} (known: {known})")
         return self._table(f"{_EDGE_PREFIX}{network}").copy()
 
+    def network_size(self, network: str) -> dict[str, int]:
+        e = self.edges(network)
+        genes = pd.unique(pd.concat([e["gene_a"], e["gene_b"]]))
+        return {"edges": len(e), "genes": int(genes.size)}
+
     def genes(self) -> pd.DataFrame:
         return self._table("genes").copy()
 

@@ -408,6 +408,12 @@ class Neo4jStore:
         rows = self._table("edges", network=network)
         return _frame(rows, EDGE_COLUMNS, ["gene_a", "gene_b"])
 
+    def network_size(self, network: str) -> dict[str, int]:
+        if network not in self.networks():
+            raise NotFoundError(f"unknown network {network!r}")
+        edges, genes = self._read("read/network_size", network=network)[0]
+        return {"edges": int(edges), "genes": int(genes)}
+
     def genes(self) -> pd.DataFrame:
         return _frame(self._table("genes"), GENE_COLUMNS, ["symbol"])
 
