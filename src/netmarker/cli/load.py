@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import typer
 
 from netmarker.cli.context import print_json, print_mapping, progress_bar, store_from
+from netmarker.graph import GraphStore
 from netmarker.loading import FileLoad, load_network_file, load_pathways_file, load_targets_file
 
 app = typer.Typer(
@@ -48,6 +50,24 @@ class TargetFormat(StrEnum):
     drugbank = "drugbank"
     guney = "guney"
     dgidb = "dgidb"
+
+
+def _load_each(
+    ctx: typer.Context,
+    kind: str,
+    files: list[Path],
+    as_json: bool,
+    load: Callable[[GraphStore, Path], FileLoad],
+) -> None:
+    """Load every file in turn with a progress spinner; print a report per file (or JSON)."""
+    store = store_from(ctx)
+    summaries = []
+    for file in files:
+        with progress_bar(f"loading {file.name} ({kind})"):
+            done = load(store, file)
+        summaries.append(_report(kind, done, as_json))
+    if as_json:
+        print_json(summaries)
 
 
 def _report(kind: str, done: FileLoad, as_json: bool) -> dict[str, Any]:
@@ -98,24 +118,23 @@ def load_network(
     as_json: bool = JsonOpt,
 ) -> None:
     """Load PPI network file(s) into network NAME (one edge per gene pair; max score kept)."""
-    store = store_from(ctx)
-    summaries = []
-    for file in files:
-        with progress_bar(f"loading {file.name} into network {name}"):
-            done = load_network_file(
-                store,
-                file,
-                name,
-                fmt=fmt.value,
-                min_score=min_score,
-                id_type=id_type.value,
-                id_map=id_map,
-                node_list=node_list,
-                strict=strict,
-            )
-        summaries.append(_report("network", done, as_json))
-    if as_json:
-        print_json(summaries)
+    _load_each(
+        ctx,
+        "network",
+        files,
+        as_json,
+        lambda store, file: load_network_file(
+            store,
+            file,
+            name,
+            fmt=fmt.value,
+            min_score=min_score,
+            id_type=id_type.value,
+            id_map=id_map,
+            node_list=node_list,
+            strict=strict,
+        ),
+    )
 
 
 @app.command("targets")
@@ -144,22 +163,21 @@ def load_targets(
     as_json: bool = JsonOpt,
 ) -> None:
     """Load drug -> target gene tables (drug names normalised, old gene symbols rescued)."""
-    store = store_from(ctx)
-    summaries = []
-    for file in files:
-        with progress_bar(f"loading {file.name}"):
-            done = load_targets_file(
-                store,
-                file,
-                fmt=fmt.value,
-                source=source,
-                vocabulary=vocabulary,
-                gene_column=gene_column,
-                strict=strict,
-            )
-        summaries.append(_report("targets", done, as_json))
-    if as_json:
-        print_json(summaries)
+    _load_each(
+        ctx,
+        "targets",
+        files,
+        as_json,
+        lambda store, file: load_targets_file(
+            store,
+            file,
+            fmt=fmt.value,
+            source=source,
+            vocabulary=vocabulary,
+            gene_column=gene_column,
+            strict=strict,
+        ),
+    )
 
 
 @app.command("pathways")
@@ -174,11 +192,12 @@ def load_pathways(
     as_json: bool = JsonOpt,
 ) -> None:
     """Load pathway gene sets from GMT files (Reactome / MSigDB)."""
-    store = store_from(ctx)
-    summaries = []
-    for file in files:
-        with progress_bar(f"loading {file.name}"):
-            done = load_pathways_file(store, file, source=source, min_size=min_size, strict=strict)
-        summaries.append(_report("pathways", done, as_json))
-    if as_json:
-        print_json(summaries)
+    _load_each(
+        ctx,
+        "pathways",
+        files,
+        as_json,
+        lambda store, file: load_pathways_file(
+            store, file, source=source, min_size=min_size, strict=strict
+        ),
+    )
