@@ -20,13 +20,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge, RidgeCV
-from sklearn.metrics import mean_squared_error, roc_auc_score
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.svm import LinearSVR
 
 from netmarker.errors import DataError, NetmarkerError
 from netmarker.features import check_matrix, preview
+from netmarker.ridge import ridge_loo
 
 log = logging.getLogger(__name__)
 
@@ -115,10 +116,10 @@ def _fit_linear(
         warnings.simplefilter("ignore", ConvergenceWarning)
         if method == "ridge":
             # efficient leave-one-out needs a few samples; tiny folds get a fixed alpha
-            est = RidgeCV(alphas=RIDGE_ALPHAS) if n >= MIN_CV_SAMPLES else Ridge(alpha=1.0)
-            est.fit(x, y)
-            alpha = float(est.alpha_) if isinstance(est, RidgeCV) else 1.0
-            return est.coef_.ravel(), float(est.intercept_), {"alpha": alpha}
+            coef, intercept, alpha = ridge_loo(
+                x, y, RIDGE_ALPHAS if n >= MIN_CV_SAMPLES else (1.0,)
+            )
+            return coef, intercept, {"alpha": alpha}
         if method == "linear":
             est = LinearRegression().fit(x, y)
             return est.coef_.ravel(), float(est.intercept_), {}
@@ -194,7 +195,7 @@ def _choose_top_n(
     if method == "logistic":
         loss = {n: -float(roc_auc_score(y, p)) for n, p in oof.items()}
     else:
-        loss = {n: float(mean_squared_error(y, p)) for n, p in oof.items()}
+        loss = {n: float(np.mean((y - p) ** 2)) for n, p in oof.items()}
     best = min(grid, key=lambda n: (loss[n], n))  # ties -> fewer features
     return best, loss
 
@@ -316,12 +317,13 @@ def train(
 ) -> TrainedModel:
     """Train a predictor of ``response`` (Series by sample) from ``features`` (samples x features).
 
-    ``method``: ``"ridge"`` (alpha by efficient leave-one-out CV), ``"svr"`` (linear SVR, C by
-    3-fold CV), ``"linear"`` (ordinary least squares) or ``"logistic"`` (two classes; C by CV;
-    labels True/False or 1/0, True = responder). ``top_n``: an int keeps that many
-    top-ranked features, ``"cv"`` chooses N from ``top_n_grid`` by ``inner_cv``-fold CV,
-    ``None`` keeps all. ``cv`` (folds or ``"loo"``; ``None`` to skip) gives the honest
-    out-of-fold metrics stored in ``cv_metrics`` (selection redone inside every fold).
+    ``method``: ``"ridge"`` (alpha by exact leave-one-out CV, as ``RidgeCV``), ``"svr"``
+    (linear SVR, C by 3-fold CV), ``"linear"`` (ordinary least squares) or ``"logistic"``
+    (two classes; C by CV; labels True/False or 1/0, True = responder). ``top_n``: an int
+    keeps that many top-ranked features, ``"cv"`` chooses N from ``top_n_grid`` by
+    ``inner_cv``-fold CV, ``None`` keeps all. ``cv`` (folds or ``"loo"``; ``None`` to skip)
+    gives the honest out-of-fold metrics stored in ``cv_metrics`` (selection redone inside
+    every fold).
     """
     x, y, classes = prepare_training_data(features, response, method)
     if isinstance(top_n, int) and top_n < 1:
