@@ -14,6 +14,7 @@ import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.io.ByteUnit;
 
 /**
@@ -75,19 +76,36 @@ public final class Main {
                 },
                 "neo4j-local-shutdown"));
 
-    setPassword(dbms, password);
+    try {
+      setPassword(dbms, password);
+    } catch (RuntimeException e) {
+      // Neo4j's threads would keep the JVM alive after main dies: exit (the hook shuts down)
+      System.err.println("neo4j-local: cannot set the password: " + e.getMessage());
+      System.exit(1);
+    }
     System.out.println(
         "neo4j-local ready bolt://127.0.0.1:" + port + " home=" + home.toAbsolutePath());
     System.out.flush();
     stopped.await();
   }
 
-  /** The first start creates user neo4j with password "neo4j" and a forced change; replace it. */
+  /**
+   * The first start creates user neo4j with password "neo4j" and a forced change; replace it.
+   * A restart on the same home with the same password has nothing to change (Neo4j refuses to
+   * set a password to its current value).
+   */
   private static void setPassword(DatabaseManagementService dbms, String password) {
-    dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME)
-        .executeTransactionally(
-            "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-            Map.of("password", password));
+    try {
+      dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME)
+          .executeTransactionally(
+              "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+              Map.of("password", password));
+    } catch (QueryExecutionException e) {
+      String message = String.valueOf(e.getMessage());
+      if (!message.contains("Old password and new password cannot be the same")) {
+        throw e;
+      }
+    }
   }
 
   private static String option(String[] args, String name, String fallback) {
