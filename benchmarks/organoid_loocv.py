@@ -2,7 +2,7 @@
 
 One command, on the real data (read from ../shared/data):
 
-    python benchmarks/organoid_loocv.py [--n-random-modules 20] [--drugs FLUOROURACIL ...]
+    python benchmarks/organoid_loocv.py [--n-random-modules 100] [--drugs FLUOROURACIL ...]
 
 Pipeline per drug (Kong et al. 2020, colorectal organoids of van de Wetering et al. 2015):
 STRING v12 (>= 700) network, MSigDB v6.1 Reactome pathways and the Kong et al. drug targets
@@ -56,7 +56,7 @@ def build_store(path: Path) -> EmbeddedStore:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-random-modules", type=int, default=20)
+    parser.add_argument("--n-random-modules", type=int, default=100)
     parser.add_argument("--drugs", nargs="*", default=None)
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).parent / "results" / "organoid_loocv.tsv"
