@@ -23,7 +23,7 @@ import pytest
 from netmarker.errors import StoreError
 from netmarker.graph.neo4j import Neo4jStore
 
-_LAUNCHER = Path(__file__).resolve().parents[1] / "scripts" / "neo4j-local"
+LAUNCHER = Path(__file__).resolve().parents[1] / "scripts" / "neo4j-local"
 #: the first start builds the launcher with Maven, which may download Neo4j
 _START_TIMEOUT_S = 900
 
@@ -40,7 +40,7 @@ class Neo4jServer:
         return Neo4jStore(self.uri, self.user, self.password, batch_size=batch_size)
 
 
-def _unavailable(reason: str) -> None:
+def unavailable(reason: str) -> None:
     """Skip, or fail when CI requires Neo4j: a skipped Neo4j test in CI is a failure."""
     if os.environ.get("NETMARKER_REQUIRE_NEO4J") == "1":
         pytest.fail(f"Neo4j is required (NETMARKER_REQUIRE_NEO4J=1) but {reason}")
@@ -66,8 +66,10 @@ def _check(server: Neo4jServer) -> str | None:
     return None
 
 
-def _start_own(workdir: Path) -> tuple[Neo4jServer | None, dict[str, str], str]:
-    """Start scripts/neo4j-local in ``workdir``; returns (server or None, its env, output)."""
+def start_own(workdir: Path, **settings: str) -> tuple[Neo4jServer | None, dict[str, str], str]:
+    """Start scripts/neo4j-local in ``workdir``; returns (server or None, its env, output).
+
+    ``settings`` are more environment variables for the launcher (``NEO4J_LOCAL_*``)."""
     if shutil.which("java") is None:
         return None, {}, "java is not installed"
     port = free_port()
@@ -79,10 +81,11 @@ def _start_own(workdir: Path) -> tuple[Neo4jServer | None, dict[str, str], str]:
         "NEO4J_LOCAL_HEAP": os.environ.get("NEO4J_LOCAL_HEAP", "1g"),
         "NEO4J_LOCAL_PAGECACHE": os.environ.get("NEO4J_LOCAL_PAGECACHE", "512m"),
         "NEO4J_PASSWORD": secrets.token_urlsafe(18),
+        **settings,
     }
     try:
         done = subprocess.run(
-            [str(_LAUNCHER), "start"],
+            [str(LAUNCHER), "start"],
             env=env,
             capture_output=True,
             text=True,
@@ -107,22 +110,22 @@ def neo4j_server() -> Iterator[Neo4jServer]:
             uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
         )
         if (problem := _check(server)) is not None:
-            _unavailable(f"NETMARKER_TEST_NEO4J_URI={uri} does not work: {problem}")
+            unavailable(f"NETMARKER_TEST_NEO4J_URI={uri} does not work: {problem}")
         yield server
         return
     workdir = Path(tempfile.mkdtemp(prefix="netmarker-neo4j-"))
     env: dict[str, str] = {}
     try:
-        started, env, output = _start_own(workdir)
+        started, env, output = start_own(workdir)
         if started is None:
-            _unavailable(f"scripts/neo4j-local could not start it: {output[-400:]}")
+            unavailable(f"scripts/neo4j-local could not start it: {output[-400:]}")
         assert started is not None
         if (problem := _check(started)) is not None:
-            _unavailable(f"the Neo4j started here does not answer: {problem}")
+            unavailable(f"the Neo4j started here does not answer: {problem}")
         yield started
     finally:
         if (workdir / "state").exists():
-            subprocess.run([str(_LAUNCHER), "stop"], env=env, capture_output=True, check=False)
+            subprocess.run([str(LAUNCHER), "stop"], env=env, capture_output=True, check=False)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

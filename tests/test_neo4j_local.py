@@ -1,39 +1,69 @@
-"""scripts/neo4j-local: a database survives a stop and a start on the same state folder."""
+"""scripts/neo4j-local and the store's limits, on a Neo4j of the test's own.
+
+The server here gets a small per-transaction memory limit (4 MB) so that a load too big for
+one transaction can be had with a few thousand edges; it is stopped and started again on the
+same database folder.
+"""
 
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
+from collections.abc import Iterator
 
 import pandas as pd
 import pytest
 
-from neo4j_fixtures import _LAUNCHER, _start_own, _unavailable
+from neo4j_fixtures import LAUNCHER, Neo4jServer, start_own, unavailable
+from netmarker.errors import StoreError
 from netmarker.graph.store import Dataset
 
+pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
-@pytest.mark.neo4j
-@pytest.mark.slow
-def test_restart_on_the_same_state_keeps_the_data(tmp_path: Path) -> None:
-    server, env, output = _start_own(tmp_path)
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Neo4jServer, dict]]:
+    server, env, output = start_own(
+        tmp_path_factory.mktemp("neo4j-own"), NEO4J_LOCAL_TX_MEMORY_MAX="4m"
+    )
     if server is None:
-        _unavailable(f"scripts/neo4j-local could not start it: {output[-400:]}")
+        unavailable(f"scripts/neo4j-local could not start it: {output[-400:]}")
     assert server is not None
-    try:
-        store = server.store()
-        store.init_schema()
-        edges = pd.DataFrame({"gene_a": ["A", "B"], "gene_b": ["B", "C"], "score": [0.9, 0.8]})
-        genes = pd.DataFrame({"symbol": ["A", "B", "C"], "entrez": ["1", "2", "3"]})
-        store.load_network("ppi", edges, genes, Dataset("network", "ppi", "/x/ppi.tsv", "c1"))
-        store.close()
-        subprocess.run([str(_LAUNCHER), "stop"], env=env, check=True, capture_output=True)
-        # the second start sets the same password again, which Neo4j alone would refuse
-        again = subprocess.run(
-            [str(_LAUNCHER), "start"], env=env, capture_output=True, text=True, check=False
-        )
-        assert again.returncode == 0, again.stdout + again.stderr
-        store = server.store()
-        assert store.network_size("ppi") == {"edges": 2, "genes": 3}
-        store.close()
-    finally:
-        subprocess.run([str(_LAUNCHER), "stop"], env=env, capture_output=True, check=False)
+    server.store().init_schema()
+    yield server, env
+    subprocess.run([str(LAUNCHER), "stop"], env=env, capture_output=True, check=False)
+
+
+def _network(n_genes: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    symbols = [f"G{i:05d}" for i in range(n_genes)]
+    pairs = [(a, b) for i, a in enumerate(symbols) for b in symbols[i + 1 : i + 6]]
+    edges = pd.DataFrame(pairs, columns=["gene_a", "gene_b"]).assign(score=0.9)
+    return edges, pd.DataFrame({"symbol": symbols, "entrez": ""})
+
+
+def test_a_load_over_the_transaction_memory_says_what_to_do(
+    own_server: tuple[Neo4jServer, dict],
+) -> None:
+    store = own_server[0].store()
+    edges, genes = _network(20_000)  # ~100k edges: far over 4 MB of transaction state
+    with pytest.raises(StoreError, match=r"ran out of transaction memory .*larger heap"):
+        store.load_network("big", edges, genes, Dataset("network", "big", "/x/big.tsv", "c1"))
+    assert "big" not in store.networks()
+    assert len(store.genes()) == 0  # nothing of it was written
+    store.close()
+
+
+def test_restart_on_the_same_state_keeps_the_data(own_server: tuple[Neo4jServer, dict]) -> None:
+    server, env = own_server
+    store = server.store()
+    edges, genes = _network(4)
+    store.load_network("ppi", edges, genes, Dataset("network", "ppi", "/x/ppi.tsv", "c2"))
+    store.close()
+    subprocess.run([str(LAUNCHER), "stop"], env=env, check=True, capture_output=True)
+    # the second start sets the same password again, which Neo4j alone would refuse
+    again = subprocess.run(
+        [str(LAUNCHER), "start"], env=env, capture_output=True, text=True, check=False
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    store = server.store()
+    assert store.network_size("ppi") == {"edges": len(edges), "genes": 4}
+    store.close()

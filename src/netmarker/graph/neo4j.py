@@ -19,10 +19,11 @@ Nodes that only results point to (no ``entrez`` / ``synonyms`` / ``source``) are
 ``genes()`` / ``drugs()`` / ``pathways()``, exactly as the embedded store does not list them.
 
 A load sends its rows in batches (``UNWIND $rows ... MERGE``, ``batch_size`` rows per
-statement) inside ONE managed write transaction, which the driver retries as a whole on
-transient errors: a load that fails or is interrupted half-way leaves nothing behind (a
-STRING-sized network of 335k edges fits in one transaction with a 2 GB heap; see
-``benchmarks/results/neo4j.md``). The Dataset node is marked ``complete`` in a second
+statement) inside ONE write transaction, retried as a whole on transient errors: a load that
+fails or is interrupted half-way leaves nothing behind. Neo4j holds the whole transaction in
+its heap: about 4 GB of heap per million edges (a STRING >= 700 network of 335k edges fits
+in the 2 GB default; see ``benchmarks/results/neo4j.md``); a load over the limit stops with
+a one-line error saying so. The Dataset node is marked ``complete`` in a second
 transaction right after; should that one be lost, the data is in but the load is not
 reported, and running it again merges nothing new and completes it. Every Cypher statement
 is a file under ``cypher/``.
@@ -32,8 +33,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import math
 import os
+import time
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -41,7 +44,7 @@ from typing import Any
 
 import pandas as pd
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
-from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable
 
 from netmarker.errors import NotFoundError, StoreError
 from netmarker.graph.store import (
@@ -62,6 +65,8 @@ from netmarker.graph.store import (
     typed_frame,
     validate_network_name,
 )
+
+log = logging.getLogger(__name__)
 
 
 # -- Cypher files ----------------------------------------------------------------------------
@@ -128,6 +133,12 @@ def _rows(df: pd.DataFrame) -> list[list[Any]]:
 
 def _dicts(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(df.columns, row, strict=True)) for row in _rows(df)]
+
+
+#: Neo4j status codes of a transaction over its memory limit (heap-bound, not transient)
+_MEMORY_ERRORS = ("MemoryPoolOutOfMemoryError", "TransactionMemoryLimit", "OutOfMemoryError")
+#: waits between attempts of a load transaction that failed on a transient error
+_RETRY_DELAYS_S = (1.0, 2.0, 4.0, 8.0)
 
 
 def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
@@ -238,16 +249,37 @@ class Neo4jStore:
 
     def _write_batches(self, steps: list[tuple[str, list[Any], dict[str, Any]]]) -> None:
         """Run each ``(cypher name, rows, params)`` step in batches of rows, all in ONE
-        transaction: a load that fails or is interrupted half-way leaves nothing behind
-        (the driver retries the whole transaction on transient errors)."""
-
-        def work(tx: ManagedTransaction) -> None:
-            for name, rows, params in steps:
-                query = cypher(name)
-                for batch in _batches(rows, self.batch_size):
-                    tx.run(query, {**params, "rows": batch}).consume()
-
-        self._write(work)
+        transaction: a load that fails or is interrupted half-way leaves nothing behind.
+        The transaction is retried as a whole on transient errors, except for running out of
+        transaction memory (Neo4j reports that at commit, and the same load would only hit
+        it again), which stops at once with what to do."""
+        self._require_schema()
+        for delay in (*_RETRY_DELAYS_S, None):
+            with self._session() as session:
+                try:
+                    with session.begin_transaction() as tx:
+                        for name, rows, params in steps:
+                            query = cypher(name)
+                            for batch in _batches(rows, self.batch_size):
+                                tx.run(query, {**params, "rows": batch}).consume()
+                        tx.commit()
+                    return
+                except (DriverError, Neo4jError) as exc:
+                    if isinstance(exc, Neo4jError) and any(
+                        code in (exc.code or "") for code in _MEMORY_ERRORS
+                    ):
+                        n_rows = sum(len(rows) for _, rows, _ in steps)
+                        raise StoreError(
+                            f"Neo4j at {self.uri} ran out of transaction memory for this load "
+                            f"({n_rows:,} rows in one transaction; nothing was written): give "
+                            "it a larger heap, about 4 GB per million edges (NEO4J_LOCAL_HEAP=8g "
+                            "scripts/neo4j-local start, or server.memory.heap.max_size), or "
+                            "load a smaller file"
+                        ) from None
+                    if delay is None or not exc.is_retryable():
+                        raise
+                    log.warning("Neo4j load failed (%s); retrying in %.0f s", exc, delay)
+            time.sleep(delay)
 
     def _require_schema(self) -> None:
         if self._schema_checked:
@@ -493,6 +525,7 @@ class Neo4jStore:
         """Remove every netmarker node and relationship; the schema and other data stay."""
         with self._session() as session:
             # CALL ... IN TRANSACTIONS needs an auto-commit transaction, not a managed one
+            session.run(cypher("write/clear_relationships")).consume()
             session.run(cypher("write/clear")).consume()
 
     def close(self) -> None:

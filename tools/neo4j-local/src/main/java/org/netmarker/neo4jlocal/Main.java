@@ -30,6 +30,8 @@ import org.neo4j.io.ByteUnit;
  *   --home DIR      data directory, kept; default: a temp dir       [NEO4J_LOCAL_HOME]
  *                   that is deleted on shutdown
  *   --pagecache S   page cache size, e.g. 512m or 2g; default 1g   [NEO4J_LOCAL_PAGECACHE]
+ *   --tx-memory-max S  memory limit of one transaction, e.g. 4m;     [NEO4J_LOCAL_TX_MEMORY_MAX]
+ *                   default: none (only Neo4j's pool of 70% of the heap)
  * </pre>
  */
 public final class Main {
@@ -40,6 +42,8 @@ public final class Main {
     int port = Integer.parseInt(option(args, "--port", env.getOrDefault("NEO4J_LOCAL_PORT", "7687")));
     String homeArg = option(args, "--home", env.getOrDefault("NEO4J_LOCAL_HOME", ""));
     String pagecache = option(args, "--pagecache", env.getOrDefault("NEO4J_LOCAL_PAGECACHE", "1g"));
+    String txMemoryMax =
+        option(args, "--tx-memory-max", env.getOrDefault("NEO4J_LOCAL_TX_MEMORY_MAX", ""));
     String password = env.get("NEO4J_PASSWORD");
     if (password == null || password.length() < 8) {
       fail("set NEO4J_PASSWORD (at least 8 characters) before starting neo4j-local");
@@ -49,8 +53,14 @@ public final class Main {
     Path home = temporary ? Files.createTempDirectory("neo4j-local-") : Path.of(homeArg);
     Files.createDirectories(home);
 
+    DatabaseManagementServiceBuilder builder =
+        new DatabaseManagementServiceBuilder(home.toAbsolutePath());
+    if (!txMemoryMax.isEmpty()) {
+      builder.setConfig(
+          GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.parse(txMemoryMax));
+    }
     DatabaseManagementService dbms =
-        new DatabaseManagementServiceBuilder(home.toAbsolutePath())
+        builder
             .setConfig(GraphDatabaseSettings.auth_enabled, true)
             .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(pagecache))
             // Tests and benchmarks clear the graph with large deletes; keep them unbounded.
