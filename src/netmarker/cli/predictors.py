@@ -73,6 +73,10 @@ SampleSheetOpt = typer.Option(
     "FPKM-UQ, ...) and this sheet (GDC sample sheet or file -> barcode table) names their cases.",
 )
 ScoreOpt = typer.Option(ScoreMethod.ssgsea, "--score", help="Module scores: ssgsea or mean_z.")
+ModelMethodOpt = typer.Option(
+    ModelMethod.ridge, "--method", "-m", help="Model (logistic: True/False responder labels)."
+)
+TopNOpt = typer.Option("cv", "--top-n", help="Features kept: 'cv' (inner CV), 'all' or a number.")
 
 
 def _expression_matrix(path: Path, sample_sheet: Path | None) -> pd.DataFrame:
@@ -139,10 +143,8 @@ def train_command(
     vocabulary: Path | None = VocabularyOpt,
     network: str | None = NetworkOpt,
     z_cutoff: float = ZOpt,
-    method: ModelMethod = typer.Option(ModelMethod.ridge, "--method", "-m"),
-    top_n: str = typer.Option(
-        "cv", "--top-n", help="Features kept: 'cv' (inner CV), 'all' or a number."
-    ),
+    method: ModelMethod = ModelMethodOpt,
+    top_n: str = TopNOpt,
     score: ScoreMethod = ScoreOpt,
     seed: int = typer.Option(0, "--seed"),
     out: Path = typer.Option(..., "--out", "-o", help="Model file (JSON, no pickle)."),
@@ -188,8 +190,8 @@ def cv_command(
     vocabulary: Path | None = VocabularyOpt,
     network: str | None = NetworkOpt,
     z_cutoff: float = ZOpt,
-    method: ModelMethod = typer.Option(ModelMethod.ridge, "--method", "-m"),
-    top_n: str = typer.Option("cv", "--top-n"),
+    method: ModelMethod = ModelMethodOpt,
+    top_n: str = TopNOpt,
     score: ScoreMethod = ScoreOpt,
     n_random: int = typer.Option(
         100, "--n-random", min=0, help="Random module sets for the empirical p."
