@@ -47,6 +47,8 @@ def test_cli_on_neo4j_matches_embedded(
         neo4j_server.user,
         "--neo4j-password",
         neo4j_server.password,
+        "--neo4j-batch-size",  # many statements per load transaction: the same answers
+        "7",
     ]
     assert run_cli(capsys, monkeypatch, *neo, "db", "clear", "--yes").code == 0
     init = run_cli(capsys, monkeypatch, *neo, "db", "init")

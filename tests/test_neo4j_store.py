@@ -75,6 +75,8 @@ def test_from_env_and_open_store(monkeypatch: pytest.MonkeyPatch) -> None:
     opened = open_store("neo4j")
     assert isinstance(opened, Neo4jStore) and isinstance(opened, GraphStore)
     assert opened.location == "bolt://127.0.0.1:7999 (database graphs)"
+    assert opened.batch_size == 10_000
+    assert open_store("neo4j", neo4j_batch_size=7).batch_size == 7
 
 
 # -- against the engine ----------------------------------------------------------------------

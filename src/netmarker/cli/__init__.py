@@ -55,12 +55,19 @@ def _root(
     database: str | None = typer.Option(
         None, "--database", envvar="NEO4J_DATABASE", help="Neo4j database name."
     ),
+    neo4j_batch_size: int | None = typer.Option(
+        None,
+        "--neo4j-batch-size",
+        envvar="NETMARKER_NEO4J_BATCH_SIZE",
+        min=1,
+        help="Rows per Neo4j load statement (default 10,000); a load stays one transaction.",
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
     """netmarker: network-based biomarkers for anti-cancer drugs."""
-    ctx.obj = StoreOptions(store, neo4j_uri, neo4j_user, neo4j_password, database)
+    ctx.obj = StoreOptions(store, neo4j_uri, neo4j_user, neo4j_password, database, neo4j_batch_size)
 
 
 # help panels by stage (typer lists panels of commands before panels of sub-apps)

@@ -39,6 +39,7 @@ class StoreOptions:
     neo4j_user: str | None = None
     neo4j_password: str | None = None
     database: str | None = None
+    neo4j_batch_size: int | None = None
     _store: GraphStore | None = None
 
     def open(self) -> GraphStore:
@@ -49,6 +50,7 @@ class StoreOptions:
                 neo4j_user=self.neo4j_user,
                 neo4j_password=self.neo4j_password,
                 database=self.database,
+                neo4j_batch_size=self.neo4j_batch_size,
             )
         return self._store
 

@@ -23,12 +23,13 @@ def open_store(
     neo4j_user: str | None = None,
     neo4j_password: str | None = None,
     database: str | None = None,
+    neo4j_batch_size: int | None = None,
 ) -> GraphStore:
     """Open the store named by ``spec``: a directory (embedded), ``neo4j`` or a bolt/neo4j URI.
 
     ``None`` means ``$NETMARKER_STORE``, else the embedded store in the user's data directory.
     Neo4j credentials come from the arguments or ``NEO4J_URI``/``NEO4J_USER``/
-    ``NEO4J_PASSWORD``/``NEO4J_DATABASE``.
+    ``NEO4J_PASSWORD``/``NEO4J_DATABASE``; ``neo4j_batch_size`` is the rows per load statement.
     """
     spec = spec or os.environ.get("NETMARKER_STORE") or str(default_store_path())
     if spec == "neo4j" or spec.startswith(NEO4J_SCHEMES):
@@ -39,6 +40,7 @@ def open_store(
             "user": neo4j_user,
             "password": neo4j_password,
             "database": database,
+            "batch_size": neo4j_batch_size,
         }
         return Neo4jStore.from_env(**{k: v for k, v in overrides.items() if v is not None})
     return EmbeddedStore(spec)
