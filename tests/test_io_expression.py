@@ -208,6 +208,11 @@ def test_geo_series_matrix_errors(tmp_path: Path, mapper: GeneMapper) -> None:
         ("gene\tS1\tS2\nTP53\t1\t2\n\nMYC\t3\tabc\nEGFR\t1\t1\nERBB2\t1\t1\n", ":4: non-numeric"),
         ("gene\tS1\nTP53\t1\n\t2\n", ":3: empty gene id"),
         ("gene\tS1\tS2\nTP53\t1\t2\nMYC\t1\t2\t3\n", ":3: ragged"),
+        # rows two fields longer than the header (found by fuzzing; one longer = R row names)
+        (
+            "S1\tS2\nTP53\tx\t1\t2\nMYC\ty\t1\t2\n",
+            ":1: the header has 2 fields but the rows have 4",
+        ),
         ("gene\tS1\nFOO\t1\nBAR\t2\n", "no symbol id could be mapped"),
     ],
 )

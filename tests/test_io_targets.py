@@ -174,6 +174,8 @@ def test_dgidb_gene_lists(tmp_path: Path, mapper: GeneMapper) -> None:
         ("g.tsv", "drug\tgene\nX\t\n", {}, r"g\.tsv:2: empty drug or gene"),
         ("u.tsv", "drug\tgene\nX\tNOPE\n", {"strict": True}, r"u\.tsv:2: gene 'NOPE' matches"),
         ("k.txt", "drugs\ttargets\nX\n", {}, r"k\.txt:2: row has 1 field"),
+        # headerless with a source column: every row needs it (found by fuzzing)
+        ("n.csv", "X,TYMS,s\nY,EGFR\n", {}, r"n\.csv:2: row has 2 field\(s\), expected 3"),
         ("k2.txt", "drugs\ttargets\nX\t,\n", {}, r"k2\.txt:2: empty drugs or targets cell"),
         (
             "gu.tsv",

@@ -81,6 +81,13 @@ def read_text_table(
         raise InputError(path, f"ragged table: {str(exc).splitlines()[0]}", line) from exc
     except pd.errors.EmptyDataError as exc:
         raise InputError(path, "no columns found", skipped + 1) from exc
+    if isinstance(df.index, pd.MultiIndex):  # pandas' reading of rows 2+ fields too long
+        raise InputError(
+            path,
+            f"the header has {len(names)} fields but the rows have "
+            f"{len(names) + df.index.nlevels}: wrong header line or delimiter",
+            skipped + 1,
+        )
     if not isinstance(df.index, pd.RangeIndex):
         df = df.reset_index(names="").reset_index(drop=True)
     df.columns = [str(c).strip() for c in df.columns]

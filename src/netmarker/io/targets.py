@@ -210,7 +210,7 @@ def _read_plain(ctx: _Ctx) -> Iterator[_Link]:
     isrc = normed.index("source") if has_header and "source" in normed else None
     if not has_header and len(cols) == 3:
         isrc = 2
-    need = len(cols) if has_header else 2
+    need = len(cols)  # every row as wide as the first, so the source column is always there
     for line, row in _rows(path, delim, skip_header=has_header):
         rep.rows_read += 1
         _need(path, line, row, need)
@@ -222,8 +222,8 @@ def _read_plain(ctx: _Ctx) -> Iterator[_Link]:
 
 
 def _read_kong(ctx: _Ctx) -> Iterator[_Link]:
-    path, rep, label = ctx.path, ctx.report, ctx.label
     """``drugs<TAB>targets``: several comma-separated drugs in a cell share the targets."""
+    path, rep, label = ctx.path, ctx.report, ctx.label
     for line, row in _rows(path, "\t"):
         rep.rows_read += 1
         _need(path, line, row, 2)
