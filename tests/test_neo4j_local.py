@@ -40,15 +40,40 @@ def _network(n_genes: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return edges, pd.DataFrame({"symbol": symbols, "entrez": ""})
 
 
-def test_a_load_over_the_transaction_memory_says_what_to_do(
+def test_a_network_bigger_than_a_transaction_loads_in_batches(
     own_server: tuple[Neo4jServer, dict],
 ) -> None:
-    store = own_server[0].store()
-    edges, genes = _network(20_000)  # ~100k edges: far over 4 MB of transaction state
+    edges, genes = _network(1_500)  # 7.5k edges: several times the 4 MB transaction limit
+    too_big = own_server[0].store(batch_size=10_000)
+    with pytest.raises(StoreError, match=r"ran out of transaction memory .*--neo4j-batch-size"):
+        too_big.load_network("big", edges, genes, Dataset("network", "big", "/x/b.tsv", "c1"))
+    assert "big" not in too_big.networks() and len(too_big.genes()) == 0
+    too_big.close()
+
+    store = own_server[0].store(batch_size=500)
+    report = store.load_network("big", edges, genes, Dataset("network", "big", "/x/b.tsv", "c1"))
+    n = len(edges)
+    assert report.counts == {"edges_in_file": n, "edges_new": n, "genes_new": 1500}
+    assert store.network_size("big") == {"edges": len(edges), "genes": 1500}
+    pd.testing.assert_frame_equal(
+        store.edges("big").reset_index(drop=True),
+        edges.sort_values(["gene_a", "gene_b"]).reset_index(drop=True),
+        check_dtype=False,
+    )
+    store.close()
+
+
+def test_targets_bigger_than_a_transaction_say_what_to_do(
+    own_server: tuple[Neo4jServer, dict],
+) -> None:
+    store = own_server[0].store(batch_size=500)
+    symbols = [f"T{i:05d}" for i in range(20_000)]
+    targets = pd.DataFrame({"drug": [f"D{i % 50}" for i in range(20_000)], "gene": symbols})
+    targets["source"] = "s"
+    drugs = pd.DataFrame({"drug": sorted(set(targets["drug"])), "synonyms": ""})
     with pytest.raises(StoreError, match=r"ran out of transaction memory .*larger heap"):
-        store.load_network("big", edges, genes, Dataset("network", "big", "/x/big.tsv", "c1"))
-    assert "big" not in store.networks()
-    assert len(store.genes()) == 0  # nothing of it was written
+        store.load_targets(targets, drugs, Dataset("targets", "s", "/x/t.tsv", "c1"))
+    assert store.targets().empty
     store.close()
 
 

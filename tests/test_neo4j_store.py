@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -216,8 +217,8 @@ def test_interrupted_load_leaves_nothing_and_a_rerun_completes_it(
     with pytest.raises(ConnectionResetError):
         store.load_network("ppi", edges, genes, _ds("network", "ppi", "c2"))
     monkeypatch.undo()
-    assert sent  # one batch of edges was sent before the failure ...
-    # ... and rolled back with the whole transaction: the store is as before the attempt
+    assert sent  # one batch of edges was committed to the staged version before the failure
+    # ... which readers never see: the published network is as before the attempt
     assert store.edges("ppi").to_dict("list") == {"gene_a": ["A"], "gene_b": ["B"], "score": [1.0]}
     assert sorted(store.genes()["symbol"]) == ["A", "B", "C"]
     assert len(store.datasets()) == 1
@@ -227,6 +228,29 @@ def test_interrupted_load_leaves_nothing_and_a_rerun_completes_it(
     assert len(store.edges("ppi")) == 4 and len(store.datasets()) == 2
     assert store.load_network("ppi", edges, genes, _ds("network", "ppi", "c2")).already_loaded
     store.close()
+
+
+@pytest.mark.neo4j
+def test_concurrent_loads_of_one_network_keep_both(neo4j_server: Neo4jServer) -> None:
+    names = [f"G{i:03d}" for i in range(120)]
+    genes = pd.DataFrame({"symbol": names, "entrez": ""})
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 : i + 4]]
+    halves = [_edges([(a, b, 1.0) for a, b in pairs[k::2]]) for k in (0, 1)]
+    first = neo4j_server.store()
+    first.clear()
+    first.load_network("ppi", _edges([("G000", "G001", 0.5)]), genes, _ds("network", "ppi"))
+
+    def load(k: int) -> None:
+        with neo4j_server.store(batch_size=25) as store:
+            store.load_network("ppi", halves[k], genes, _ds("network", "ppi", f"half{k}"))
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(load, (0, 1)))  # both stage at once; the network lock orders them
+    edges = first.edges("ppi")
+    assert len(edges) == len(pairs)  # neither load lost the other's edges
+    assert edges.score.tolist() == [1.0] * len(pairs)
+    assert len(first.datasets()) == 3
+    first.close()
 
 
 @pytest.mark.neo4j

@@ -37,13 +37,14 @@ import logging
 import math
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Session, Transaction
 from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable
 
 from netmarker.errors import NotFoundError, StoreError
@@ -139,6 +140,10 @@ def _dicts(df: pd.DataFrame) -> list[dict[str, Any]]:
 _MEMORY_ERRORS = ("MemoryPoolOutOfMemoryError", "TransactionMemoryLimit", "OutOfMemoryError")
 #: waits between attempts of a load transaction that failed on a transient error
 _RETRY_DELAYS_S = (1.0, 2.0, 4.0, 8.0)
+
+
+def _out_of_memory(exc: Exception) -> bool:
+    return isinstance(exc, Neo4jError) and any(code in (exc.code or "") for code in _MEMORY_ERRORS)
 
 
 def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
@@ -249,37 +254,57 @@ class Neo4jStore:
 
     def _write_batches(self, steps: list[tuple[str, list[Any], dict[str, Any]]]) -> None:
         """Run each ``(cypher name, rows, params)`` step in batches of rows, all in ONE
-        transaction: a load that fails or is interrupted half-way leaves nothing behind.
-        The transaction is retried as a whole on transient errors, except for running out of
-        transaction memory (Neo4j reports that at commit, and the same load would only hit
-        it again), which stops at once with what to do."""
+        transaction: a load that fails or is interrupted half-way leaves nothing behind."""
+        statements = [
+            (name, {**params, "rows": batch})
+            for name, rows, params in steps
+            for batch in _batches(rows, self.batch_size)
+        ]
+        n_rows = sum(len(rows) for _, rows, _ in steps)
+        self._commit(
+            statements,
+            f"{n_rows:,} rows in one transaction; give it a larger heap (NEO4J_LOCAL_HEAP=8g "
+            "scripts/neo4j-local start, or server.memory.heap.max_size) or load a smaller file",
+        )
+
+    def _write_each_batch(self, name: str, rows: list[Any], params: dict[str, Any]) -> None:
+        """Run ``cypher/<name>`` on batches of rows, each batch in a transaction of its own."""
+        for batch in _batches(rows, self.batch_size):
+            self._commit(
+                [(name, {**params, "rows": batch})],
+                f"{len(batch):,} rows per transaction; lower --neo4j-batch-size",
+            )
+
+    def _commit(self, statements: list[tuple[str, dict[str, Any]]], too_big: str) -> None:
+        """Run the statements in one transaction, retried as a whole on transient errors,
+        except for running out of transaction memory (Neo4j reports that at commit, and the
+        same transaction would only hit it again), which stops at once saying ``too_big``."""
         self._require_schema()
         for delay in (*_RETRY_DELAYS_S, None):
             with self._session() as session:
                 try:
                     with session.begin_transaction() as tx:
-                        for name, rows, params in steps:
-                            query = cypher(name)
-                            for batch in _batches(rows, self.batch_size):
-                                tx.run(query, {**params, "rows": batch}).consume()
+                        for name, params in statements:
+                            tx.run(cypher(name), params).consume()
                         tx.commit()
                     return
                 except (DriverError, Neo4jError) as exc:
-                    if isinstance(exc, Neo4jError) and any(
-                        code in (exc.code or "") for code in _MEMORY_ERRORS
-                    ):
-                        n_rows = sum(len(rows) for _, rows, _ in steps)
+                    if _out_of_memory(exc):
                         raise StoreError(
-                            f"Neo4j at {self.uri} ran out of transaction memory for this load "
-                            f"({n_rows:,} rows in one transaction; nothing was written): give "
-                            "it a larger heap, about 4 GB per million edges (NEO4J_LOCAL_HEAP=8g "
-                            "scripts/neo4j-local start, or server.memory.heap.max_size), or "
-                            "load a smaller file"
+                            f"Neo4j at {self.uri} ran out of transaction memory "
+                            f"({too_big}); nothing of that transaction was written"
                         ) from None
                     if delay is None or not exc.is_retryable():
                         raise
-                    log.warning("Neo4j load failed (%s); retrying in %.0f s", exc, delay)
+                    log.warning("Neo4j write failed (%s); retrying in %.0f s", exc, delay)
             time.sleep(delay)
+
+    def _auto_commit(self, name: str, **params: Any) -> None:
+        """Run ``cypher/<name>`` in an auto-commit transaction (needed by ``CALL ... IN
+        TRANSACTIONS``, which commits its own batches)."""
+        self._require_schema()
+        with self._session() as session:
+            session.run(cypher(name), params).consume()
 
     def _require_schema(self) -> None:
         if self._schema_checked:
@@ -343,6 +368,44 @@ class Neo4jStore:
         allg = allg.drop_duplicates("symbol", keep="first")
         return ("load/merge_genes", _rows(allg), {})
 
+    def _stage_and_publish(self, network: str, edge_rows: list[Any], gene_rows: list[Any]) -> None:
+        """Write a network load as a new version, then publish it in one small transaction.
+
+        The load holds a write lock on the ``(:Network)`` node in a transaction kept open
+        until it publishes, so loads of one network run one at a time and a dead client's
+        lock is released by the server. Under the lock: drop what earlier interrupted loads
+        staged, copy the published interactions into the new version, merge this load's
+        genes (without ``entrez``: unlisted until published) and interactions into it in
+        committed batches, then, in the lock's transaction, set the genes' Entrez ids and
+        switch ``Network.version``. Readers see the old version until that commit; a
+        failure before it leaves the published network as it was. Afterwards the old
+        version is deleted in batches.
+        """
+        version = uuid.uuid4().hex
+        batch = {"network": network, "batch_size": self.batch_size}
+        self._write(lambda tx: tx.run(cypher("load/ensure_network"), network=network).consume())
+        with self._network_lock(network) as lock:
+            self._auto_commit("load/drop_stale_interactions", **batch)
+            self._auto_commit("load/copy_interactions", **batch, version=version)
+            self._write_each_batch("load/stage_genes", [row[:1] for row in gene_rows], {})
+            self._write_each_batch(
+                "load/merge_interactions", edge_rows, {"network": network, "version": version}
+            )
+            for rows in _batches(gene_rows, self.batch_size):
+                lock.run(cypher("load/merge_genes"), rows=rows).consume()
+            lock.run(cypher("load/publish_network"), network=network, version=version).consume()
+        with self._network_lock(network):  # no other load is staging while the old goes
+            self._auto_commit("load/drop_stale_interactions", **batch)
+
+    @contextlib.contextmanager
+    def _network_lock(self, network: str) -> Iterator[Transaction]:
+        """A transaction holding the write lock on ``(:Network {name: network})``, committed
+        when the block ends normally and rolled back when it raises."""
+        with self._session() as session, session.begin_transaction() as tx:
+            tx.run(cypher("load/lock_network"), network=network).consume()
+            yield tx
+            tx.commit()
+
     def load_network(
         self, name: str, edges: pd.DataFrame, genes: pd.DataFrame, dataset: Dataset
     ) -> LoadReport:
@@ -357,12 +420,8 @@ class Neo4jStore:
         if known is not None:
             return known
         unique = edges.groupby(["gene_a", "gene_b"], sort=True, as_index=False)["score"].max()
-        self._write_batches(
-            [
-                self._gene_step(genes, [unique["gene_a"], unique["gene_b"]]),
-                ("load/merge_interactions", _rows(unique), {"network": name}),
-            ]
-        )
+        _, gene_rows, _ = self._gene_step(genes, [unique["gene_a"], unique["gene_b"]])
+        self._stage_and_publish(name, _rows(unique), gene_rows)
         counts = {
             "edges_in_file": len(edges),
             "edges_new": self._count("count_network_edges", network=name) - before["edges"],
