@@ -60,7 +60,7 @@ def _root(
         "--neo4j-batch-size",
         envvar="NETMARKER_NEO4J_BATCH_SIZE",
         min=1,
-        help="Rows per Neo4j load statement (default 10,000); a load stays one transaction.",
+        help="Rows per Neo4j load statement and network-load transaction (default 10,000).",
     ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."

@@ -3,9 +3,10 @@
 Graph model::
 
     (:Gene {symbol, entrez})                       symbol unique; entrez '' when unknown
-    (:Gene)-[:INTERACTS_WITH {network, score}]->(:Gene)
-        one relationship per unordered pair per network, stored gene_a -> gene_b with
-        gene_a < gene_b; score null when the network is unweighted
+    (:Gene)-[:INTERACTS_WITH {network, version, score}]->(:Gene)
+        one relationship per unordered pair per network version, stored gene_a -> gene_b
+        with gene_a < gene_b; score null when the network is unweighted
+    (:Network {name, version, locked_at})      version: the published one ('' = none yet)
     (:Drug {name, synonyms})-[:TARGETS {source}]->(:Gene)      synonyms: list of names
     (:Pathway {id, source, url})-[:HAS_MEMBER]->(:Gene)
     (:Drug)-[:PROXIMAL_TO {network, distance, z, p, n_random, seed, run}]->(:Pathway)
@@ -19,14 +20,15 @@ Nodes that only results point to (no ``entrez`` / ``synonyms`` / ``source``) are
 ``genes()`` / ``drugs()`` / ``pathways()``, exactly as the embedded store does not list them.
 
 A load sends its rows in batches (``UNWIND $rows ... MERGE``, ``batch_size`` rows per
-statement) inside ONE write transaction, retried as a whole on transient errors: a load that
-fails or is interrupted half-way leaves nothing behind. Neo4j holds the whole transaction in
-its heap: about 4 GB of heap per million edges (a STRING >= 700 network of 335k edges fits
-in the 2 GB default; see ``benchmarks/results/neo4j.md``); a load over the limit stops with
-a one-line error saying so. The Dataset node is marked ``complete`` in a second
-transaction right after; should that one be lost, the data is in but the load is not
-reported, and running it again merges nothing new and completes it. Every Cypher statement
-is a file under ``cypher/``.
+statement). A network load writes a new version of the network in committed batches while
+it holds the network's lock, then publishes it by switching ``Network.version`` in one small
+transaction (``_stage_and_publish``): readers never see part of a load, a failed or
+interrupted load leaves the published network as it was, and a load of any size fits a
+small heap. Target and pathway loads (small) run in ONE transaction, retried as a whole on
+transient errors; one over Neo4j's transaction memory stops with a one-line error saying
+so. The Dataset node is marked ``complete`` in a transaction of its own right after; should
+that one be lost, the data is in but the load is not reported, and running it again merges
+nothing new and completes it. Every Cypher statement is a file under ``cypher/``.
 """
 
 from __future__ import annotations
