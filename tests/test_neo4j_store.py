@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -227,6 +230,57 @@ def test_interrupted_load_leaves_nothing_and_a_rerun_completes_it(
     assert report.counts == {"edges_in_file": 4, "edges_new": 3, "genes_new": 1}
     assert len(store.edges("ppi")) == 4 and len(store.datasets()) == 2
     assert store.load_network("ppi", edges, genes, _ds("network", "ppi", "c2")).already_loaded
+    store.close()
+
+
+_KILLED_LOADER = """
+import sys
+import pandas as pd
+from netmarker.graph.neo4j import Neo4jStore
+from netmarker.graph.store import Dataset
+uri, user, password = sys.argv[1:4]
+names = [f"K{i:05d}" for i in range(4000)]
+pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 : i + 6]]
+edges = pd.DataFrame(pairs, columns=["gene_a", "gene_b"]).assign(score=1.0)
+genes = pd.DataFrame({"symbol": names, "entrez": ""})
+store = Neo4jStore(uri, user, password, batch_size=20)
+store.load_network("ppi", edges, genes, Dataset("network", "ppi", "/x/k.tsv", "killed"))
+"""
+
+
+@pytest.mark.neo4j
+def test_a_killed_loader_leaves_the_network_and_releases_its_lock(
+    neo4j_server: Neo4jServer,
+) -> None:
+    store = neo4j_server.store()
+    store.clear()
+    store.load_network("ppi", _edges([("A", "B", 1.0)]), GENES, _ds("network", "ppi"))
+    server = [neo4j_server.uri, neo4j_server.user, neo4j_server.password]
+    loader = subprocess.Popen([sys.executable, "-c", _KILLED_LOADER, *server])
+    try:
+        staged = 0
+        deadline = time.monotonic() + 120
+        while staged < 200 and loader.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            with GraphDatabase.driver(neo4j_server.uri, auth=tuple(server[1:])) as driver:
+                staged = driver.execute_query(
+                    "MATCH ()-[r:INTERACTS_WITH {network: 'ppi'}]->() RETURN count(r) AS n"
+                ).records[0]["n"]
+        assert loader.poll() is None, "the loader finished before it could be killed"
+        assert staged >= 200
+    finally:
+        loader.kill()  # SIGKILL: no cleanup of its own; the server must drop its lock
+        loader.wait()
+    assert store.edges("ppi").to_dict("list") == {"gene_a": ["A"], "gene_b": ["B"], "score": [1.0]}
+    assert sorted(store.genes()["symbol"]) == ["A", "B", "C"]
+    # the next load of the network gets the lock, clears what the dead one staged, publishes
+    with ThreadPoolExecutor(1) as pool:
+        rerun = pool.submit(
+            store.load_network, "ppi", _edges([("B", "C", 2.0)]), GENES, _ds("network", "ppi", "c3")
+        )
+        assert rerun.result(timeout=120).counts["edges_new"] == 1
+    assert len(store.edges("ppi")) == 2
+    assert store.network_size("ppi") == {"edges": 2, "genes": 3}
     store.close()
 
 
