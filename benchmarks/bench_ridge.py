@@ -24,6 +24,7 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -44,32 +45,25 @@ DATA = Path(
 ORGANOIDS = DATA / "kong2020" / "organoid_COAD"
 EXPRESSION = ORGANOIDS / "expression" / "GSE64392_geneID_expression_median.txt"
 RESPONSE = ORGANOIDS / "drug_response" / "median_response.txt"
+T = TypeVar("T")
 
 
 def ridgecv(x: np.ndarray, y: np.ndarray, alphas: tuple[float, ...]) -> tuple:
-    """The alternative: scikit-learn's RidgeCV (Ridge for a single alpha, as before)."""
+    """The alternative: scikit-learn's RidgeCV, as model.py called it before."""
     est = RidgeCV(alphas=alphas).fit(x, y)
     return est.coef_, float(est.intercept_), float(est.alpha_)
 
 
-def median_seconds(fn: Callable[[], object], runs: int, repeat: int = 1) -> float:
+def median_seconds(fn: Callable[[], T], runs: int, repeat: int = 1) -> tuple[float, T]:
+    """Median seconds per call of ``fn`` over ``runs`` (each the mean of ``repeat`` calls),
+    and what its last call returned."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         for _ in range(repeat):
-            fn()
+            result = fn()
         times.append((time.perf_counter() - start) / repeat)
-    return statistics.median(times)
-
-
-def timed_loocv(features: pd.DataFrame, response: pd.Series, runs: int) -> tuple[float, pd.Series]:
-    """Median seconds of a LOOCV (top N by inner CV) and its out-of-fold predictions."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        predicted = cross_validate(features, response).predictions["predicted"]
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), predicted
+    return statistics.median(times), result
 
 
 def main() -> None:
@@ -91,8 +85,8 @@ def main() -> None:
     for width in (28, 548):
         x = expression.iloc[:width].T.to_numpy(np.float64)
         x = (x - x.mean(axis=0)) / x.std(axis=0)
-        ours = median_seconds(lambda x=x: ridge_loo(x, y, RIDGE_ALPHAS), args.runs, 200)
-        theirs = median_seconds(lambda x=x: ridgecv(x, y, RIDGE_ALPHAS), args.runs, 200)
+        ours, _ = median_seconds(lambda x=x: ridge_loo(x, y, RIDGE_ALPHAS), args.runs, 200)
+        theirs, _ = median_seconds(lambda x=x: ridgecv(x, y, RIDGE_ALPHAS), args.runs, 200)
         print(
             f"| one fit (15 alphas) | {width} | {ours * 1e3:.3f} ms | {theirs * 1e3:.3f} ms "
             f"| {theirs / ours:.1f}x |"
@@ -103,7 +97,10 @@ def main() -> None:
         seconds: dict[str, float] = {}
         for name, fit in (("ridge_loo", ridge_loo), ("RidgeCV", ridgecv)):
             netmarker.model.ridge_loo = fit  # the only ridge solver model.py calls
-            seconds[name], results[name] = timed_loocv(features, data.response, args.runs)
+            seconds[name], results[name] = median_seconds(
+                lambda f=features: cross_validate(f, data.response).predictions["predicted"],
+                args.runs,
+            )
         netmarker.model.ridge_loo = ridge_loo
         gap = float(np.max(np.abs(results["ridge_loo"] - results["RidgeCV"])))
         print(

@@ -303,8 +303,8 @@ class Neo4jStore:
 
     def _auto_commit(self, name: str, **params: Any) -> None:
         """Run ``cypher/<name>`` in an auto-commit transaction (needed by ``CALL ... IN
-        TRANSACTIONS``, which commits its own batches)."""
-        self._require_schema()
+        TRANSACTIONS``, which commits its own batches). No schema check: ``clear`` works on
+        any database, and loads have checked it already."""
         with self._session() as session:
             session.run(cypher(name), params).consume()
 
@@ -584,10 +584,8 @@ class Neo4jStore:
     # -- housekeeping ------------------------------------------------------------------------
     def clear(self) -> None:
         """Remove every netmarker node and relationship; the schema and other data stay."""
-        with self._session() as session:
-            # CALL ... IN TRANSACTIONS needs an auto-commit transaction, not a managed one
-            session.run(cypher("write/clear_relationships")).consume()
-            session.run(cypher("write/clear")).consume()
+        self._auto_commit("write/clear_relationships")
+        self._auto_commit("write/clear")
 
     def close(self) -> None:
         self._driver.close()
