@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import false_discovery_control
 
 from netmarker.graph import EmbeddedStore
 from netmarker.graph.neo4j import Neo4jStore
@@ -166,6 +167,12 @@ def test_module_results_are_identical(tmp_path: Path, neo4j_store: Neo4jStore) -
         store.write_biomarkers(biomarkers.iloc[[0, 1]].assign(model_id="m3"))
     assert len(neo4j_store.proximity()) > 0 and len(neo4j_store.propagation("DRUGA")) == 5
     assert neo4j_store.proximity("DRUGA")["n_random"].eq(10).all()
+    # q (Benjamini-Hochberg over the drug's pathways) is stored in Neo4j, the same as embedded
+    for store in stores:
+        rows = store.proximity("DRUGA", "ppi")
+        assert rows["q"].notna().all()
+        bh = false_discovery_control(rows["p"].to_numpy(), method="bh")
+        np.testing.assert_array_equal(rows["q"].to_numpy(), bh)
     _assert_same_results(embedded, neo4j_store)
     _assert_same_tables(embedded, neo4j_store)
 

@@ -2,4 +2,6 @@
 // because one list decodes far faster in the driver than one record per row).
 MATCH (d:Drug)-[r:PROXIMAL_TO]->(p:Pathway)
 WHERE ($drug IS NULL OR d.name = $drug) AND ($network IS NULL OR r.network = $network)
-RETURN collect([d.name, p.id, r.network, r.distance, r.z, r.p, r.n_random, r.seed, r.run]) AS rows
+RETURN collect([
+  d.name, p.id, r.network, r.distance, r.z, r.p, r.q, r.n_random, r.seed, r.run
+]) AS rows

@@ -3,9 +3,11 @@
 Two methods:
 
 * ``proximity`` (Guney et al. 2016): every pathway of the store gets a closest-distance
-  z-score against degree-matched random sets; pathways with ``z <= z_cutoff`` (Kong et al.
-  2020: -1.2816, one-sided p < 0.1) are the drug's proximal modules. Stored as
-  ``(:Drug)-[:PROXIMAL_TO {distance, z, p, n_random, seed, network, run}]->(:Pathway)``.
+  z-score against degree-matched random sets, an empirical one-sided p (resolution
+  ``1 / (n_random + 1)``) and a Benjamini-Hochberg q over the drug's pathways; pathways with
+  ``z <= z_cutoff`` (Kong et al. 2020: -1.2816, one-sided p < 0.1, uncorrected) or with
+  ``q <= q_cutoff`` are the drug's proximal modules. Stored as
+  ``(:Drug)-[:PROXIMAL_TO {distance, z, p, q, n_random, seed, network, run}]->(:Pathway)``.
 * ``rwr``: random walk with restart from the drug's targets; the top-ranked genes form a
   module. Stored as ``(:Drug)-[:PROPAGATES_TO {score, rank, network, run}]->(:Gene)``.
 
@@ -161,7 +163,7 @@ def compute_proximity(
         "pathways": _digest(pathways),
     }
     run = "prox-" + _digest(["proximity", params, inputs, __version__])[:12]
-    table = result.table.assign(network=net_name, run=run)
+    table = add_q_values(result.table).assign(network=net_name, run=run)
     store.write_proximity(table)
     dropped = result.dropped
     report = {
@@ -173,6 +175,90 @@ def compute_proximity(
     return ModuleRun(
         run, "proximity", net_name, sorted(targets), params, inputs, len(table), dropped=report
     )
+
+
+def add_q_values(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``q``: the Benjamini-Hochberg q of ``p`` over each drug's pathways."""
+    from scipy.stats import false_discovery_control
+
+    if table.empty:
+        return table.assign(q=pd.Series(dtype="float64"))
+    q = table.groupby("drug", sort=False)["p"].transform(
+        lambda p: false_discovery_control(p.to_numpy(dtype="float64"), method="bh")
+    )
+    return table.assign(q=q.astype("float64"))
+
+
+def p_resolution(n_random: int) -> float:
+    """The smallest step (and smallest value) of an empirical p from ``n_random`` draws."""
+    return 1.0 / (n_random + 1)
+
+
+def proximal_mask(
+    rows: pd.DataFrame, z_cutoff: float | None = None, q_cutoff: float | None = None
+) -> pd.Series:
+    """Which proximity rows are proximal: ``q <= q_cutoff`` if given, else ``z <= z_cutoff``
+    (default the paper's -1.2816). Results stored before q-values existed cannot be
+    selected by q: they must be computed again."""
+    if z_cutoff is not None and q_cutoff is not None:
+        raise NetmarkerError("select proximal pathways by a z cutoff or a q cutoff, not both")
+    if q_cutoff is None:
+        return rows["z"] <= (DEFAULT_Z_CUTOFF if z_cutoff is None else z_cutoff)
+    if not 0 < q_cutoff <= 1:
+        raise NetmarkerError(f"the q cutoff must be in (0, 1], got {q_cutoff}")
+    if rows["q"].isna().any():
+        raise NetmarkerError(
+            "these proximity results were stored without q-values (an older netmarker): "
+            "run `netmarker modules compute` again to select by q"
+        )
+    return rows["q"] <= q_cutoff
+
+
+def proximity_summary(
+    rows: pd.DataFrame, z_cutoff: float = DEFAULT_Z_CUTOFF, q_cutoff: float = 0.05
+) -> pd.DataFrame:
+    """Per drug: pathways tested, how many pass the z cutoff and the q cutoff, and how many
+    would pass by chance.
+
+    ``expected_z``: pathways x the standard normal tail P(Z <= z_cutoff), the number passing
+    if no pathway were proximal and z followed N(0, 1) under the null. ``false_q_max``: the
+    Benjamini-Hochberg bound on the expected number of false ones among those passing,
+    ``q_cutoff`` x the number passing. ``p_resolution``: 1 / (n_random + 1).
+    """
+    from scipy.stats import norm
+
+    tail = float(norm.cdf(z_cutoff))
+    out = []
+    for drug, g in rows.groupby("drug", sort=True):
+        n = len(g)
+        pass_q = int((g["q"] <= q_cutoff).sum())
+        out.append(
+            {
+                "drug": drug,
+                "pathways": n,
+                "n_random": int(g["n_random"].iloc[0]),
+                "p_resolution": p_resolution(int(g["n_random"].iloc[0])),
+                "best_z": float(g["z"].min()),
+                "pass_z": int((g["z"] <= z_cutoff).sum()),
+                "expected_z": n * tail,
+                "min_q": float(g["q"].min()),
+                "pass_q": pass_q,
+                "false_q_max": q_cutoff * pass_q,
+            }
+        )
+    columns = [
+        "drug",
+        "pathways",
+        "n_random",
+        "p_resolution",
+        "best_z",
+        "pass_z",
+        "expected_z",
+        "min_q",
+        "pass_q",
+        "false_q_max",
+    ]
+    return pd.DataFrame(out, columns=columns)
 
 
 def compute_propagation(
@@ -240,9 +326,12 @@ def proximal_modules(
     store: GraphStore,
     drug: str,
     network: str | None = None,
-    z_cutoff: float = DEFAULT_Z_CUTOFF,
+    z_cutoff: float | None = DEFAULT_Z_CUTOFF,
+    *,
+    q_cutoff: float | None = None,
 ) -> dict[str, list[str]]:
-    """The drug's proximal pathways (z <= ``z_cutoff``) with their member genes."""
+    """The drug's proximal pathways (``q <= q_cutoff`` if given, else ``z <= z_cutoff``) with
+    their member genes."""
     name = resolve_drug(store, drug)
     net_name = resolve_network(store, network)
     rows = store.proximity(name, net_name)
@@ -251,8 +340,17 @@ def proximal_modules(
             f"no proximity results for {name} on {net_name}: run "
             f"`netmarker modules compute --drug {name} --network {net_name}`"
         )
-    chosen = rows.loc[rows["z"] <= z_cutoff, "pathway"].tolist()
+    if q_cutoff is not None:
+        z_cutoff = None
+    elif z_cutoff is None:
+        z_cutoff = DEFAULT_Z_CUTOFF
+    chosen = rows.loc[proximal_mask(rows, z_cutoff, q_cutoff), "pathway"].tolist()
     if not chosen:
+        if q_cutoff is not None:
+            raise NotFoundError(
+                f"{name} has no pathway with q <= {q_cutoff} on {net_name} "
+                f"(best q = {rows['q'].min():.3g}); relax --q-cutoff"
+            )
         raise NotFoundError(
             f"{name} has no pathway with z <= {z_cutoff} on {net_name} "
             f"(best z = {rows['z'].min():.3f}); relax --z-cutoff"

@@ -88,6 +88,7 @@ for _name, _command in [
 
 def main() -> None:
     """Console-script entry point: known errors become one line on stderr and exit code 1."""
+    context.capture_warnings()
     try:
         app(standalone_mode=False)
     except NetmarkerError as exc:

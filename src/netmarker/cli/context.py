@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import math
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -28,6 +30,45 @@ from netmarker.graph import GraphStore, open_store
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+class _WarningPrinter(logging.Handler):
+    """Warnings (the library's log warnings and Python warnings) as ``warning: ...`` lines on
+    stderr, each distinct message once per command."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.say(record.levelname.lower(), record.getMessage())
+        except Exception:  # a broken message must not end the command
+            self.handleError(record)
+
+    def say(self, level: str, message: str) -> None:
+        if message in self.seen:
+            return
+        self.seen.add(message)
+        sys.stderr.write(f"{level}: {message}\n")
+        sys.stderr.flush()
+
+
+_printer = _WarningPrinter()
+
+
+def capture_warnings() -> None:
+    """Route warnings to stderr as ``warning: ...`` lines without repeats (call once per
+    command; the repeat memory starts afresh)."""
+    _printer.seen.clear()
+    root = logging.getLogger()
+    if _printer not in root.handlers:
+        root.addHandler(_printer)
+
+    def show(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+        _printer.say("warning", f"{message} ({category.__name__})")
+
+    warnings.showwarning = show
 
 
 @dataclasses.dataclass
@@ -87,9 +128,10 @@ def print_json(value: Any) -> None:
 def print_frame(
     df: pd.DataFrame, fmt: str = "table", title: str | None = None, float_digits: int = 4
 ) -> None:
-    """Print a DataFrame as a rich table, TSV or JSON records."""
+    """Print a DataFrame as a rich table (``float_digits`` significant digits), TSV or JSON
+    records (both at full precision: they are read by programs)."""
     if fmt == "tsv":
-        sys.stdout.write(df.to_csv(sep="\t", index=False, float_format=f"%.{float_digits}g"))
+        sys.stdout.write(df.to_csv(sep="\t", index=False, lineterminator="\n"))
         return
     if fmt == "json":
         print_json(df)

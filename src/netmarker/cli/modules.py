@@ -6,15 +6,58 @@ from enum import StrEnum
 
 import typer
 
-from netmarker.cli.context import console, print_frame, print_json, progress_bar, store_from
+from netmarker.cli.context import (
+    console,
+    err_console,
+    print_frame,
+    print_json,
+    progress_bar,
+    store_from,
+)
 from netmarker.modules import (
     DEFAULT_SEED,
     DEFAULT_Z_CUTOFF,
     compute_propagation,
     compute_proximity,
+    p_resolution,
+    proximal_mask,
+    proximity_summary,
     resolve_drug,
     resolve_network,
 )
+
+#: the q cutoff the summary reports when none is given (selection stays by z)
+SUMMARY_Q_CUTOFF = 0.05
+
+ZCutOpt = typer.Option(
+    None,
+    "--z-cutoff",
+    help=f"Pathways with z <= this are proximal (default {DEFAULT_Z_CUTOFF}, Kong et al. 2020: "
+    "one-sided p < 0.1, uncorrected).",
+    show_default=False,
+)
+QCutOpt = typer.Option(
+    None,
+    "--q-cutoff",
+    min=0.0,
+    max=1.0,
+    help="Select proximal pathways by Benjamini-Hochberg q <= this (over the drug's "
+    "pathways) instead of by z.",
+)
+
+
+def _cutoffs(z_cutoff: float | None, q_cutoff: float | None) -> tuple[float | None, float | None]:
+    """The selection rule: q if --q-cutoff is given, else z (default the paper's)."""
+    if z_cutoff is not None and q_cutoff is not None:
+        raise typer.BadParameter("give --z-cutoff or --q-cutoff, not both")
+    if q_cutoff is None and z_cutoff is None:
+        z_cutoff = DEFAULT_Z_CUTOFF
+    return z_cutoff, q_cutoff
+
+
+def _rule(z_cutoff: float | None, q_cutoff: float | None) -> str:
+    return f"q <= {q_cutoff}" if q_cutoff is not None else f"z <= {z_cutoff}"
+
 
 app = typer.Typer(
     help="Find each drug's proximal gene modules in the network and store them as biomarkers.",
@@ -54,9 +97,8 @@ def compute(
         100, "--min-bin-size", min=1, help="Minimum nodes per degree bin for the draws."
     ),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the random draws."),
-    z_cutoff: float = typer.Option(
-        DEFAULT_Z_CUTOFF, "--z-cutoff", help="Pathways with z <= this are proximal (summary only)."
-    ),
+    z_cutoff: float | None = ZCutOpt,
+    q_cutoff: float | None = QCutOpt,
     pathway_source: str | None = typer.Option(
         None, "--pathway-source", help="Use only pathways of this source."
     ),
@@ -69,6 +111,7 @@ def compute(
     """Compute proximity (or RWR) modules for --drug NAME or --all and write them to the store."""
     if bool(drug) == all_drugs:
         raise typer.BadParameter("give --drug NAME (one or more) or --all")
+    z_cutoff, q_cutoff = _cutoffs(z_cutoff, q_cutoff)
     store = store_from(ctx)
     drugs = None if all_drugs else list(drug or [])
     with progress_bar(f"{method.value} modules", total=None) as bar:
@@ -111,14 +154,33 @@ def compute(
         )
     if method is Method.proximity:
         res = store.proximity(network=run.network)
+        from scipy.stats import norm
+
         res = res[res["run"] == run.run]
-        summary = (
-            res.assign(proximal=res["z"] <= z_cutoff)
-            .groupby("drug")
-            .agg(pathways=("pathway", "size"), proximal=("proximal", "sum"), best_z=("z", "min"))
-            .reset_index()
+        z_shown = DEFAULT_Z_CUTOFF if z_cutoff is None else z_cutoff
+        q_shown = SUMMARY_Q_CUTOFF if q_cutoff is None else q_cutoff
+        summary = proximity_summary(res, z_cutoff=z_shown, q_cutoff=q_shown)
+        proximal = {
+            d: int(proximal_mask(g, z_cutoff, q_cutoff).sum()) for d, g in res.groupby("drug")
+        }
+        summary.insert(2, "proximal", summary["drug"].map(proximal))
+        if summary.empty:
+            return
+        shown = ["drug", "pathways", "proximal", "pass_z", "expected_z", "pass_q", "min_q"]
+        print_frame(
+            summary[shown],
+            title=f"proximal pathways ({_rule(z_cutoff, q_cutoff)})",
         )
-        print_frame(summary, title=f"proximal pathways (z <= {z_cutoff})")
+        console.print(
+            f"pass_z: z <= {z_shown}; expected_z: how many would pass by chance (pathways x "
+            f"P(Z <= {z_shown}) = {norm.cdf(z_shown):.4g}, z ~ N(0, 1) under the null). "
+            f"pass_q: Benjamini-Hochberg q <= {q_shown}; "
+            f"false_q_max: at most this many of them expected false ({q_shown} x pass_q). "
+            f"Empirical p resolution 1/(n_random+1) = {p_resolution(n_random):.3g}: "
+            "no p (and no q) below it is possible.",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command("show")
@@ -127,34 +189,63 @@ def show(
     drug: str = typer.Option(..., "--drug", "-d", help="Drug name."),
     network: str | None = typer.Option(None, "--network", "-n", help="Network name."),
     method: Method = typer.Option(Method.proximity, "--method", "-m"),
-    z_cutoff: float | None = typer.Option(
-        DEFAULT_Z_CUTOFF, "--z-cutoff", help="Show pathways with z <= this."
-    ),
+    z_cutoff: float | None = ZCutOpt,
+    q_cutoff: float | None = QCutOpt,
     all_rows: bool = typer.Option(False, "--all-rows", help="Show every pathway."),
     fmt: Format = typer.Option(Format.table, "--format", "-f"),
 ) -> None:
     """Show a drug's stored modules (proximal pathways, or the RWR gene module)."""
+    z_cutoff, q_cutoff = _cutoffs(z_cutoff, q_cutoff)
     store = store_from(ctx)
     name = resolve_drug(store, drug)
     net_name = resolve_network(store, network)
+    chance = ""
     if method is Method.proximity:
         rows = store.proximity(name, net_name)
-        if not all_rows and z_cutoff is not None:
-            rows = rows[rows["z"] <= z_cutoff]
-        title = f"{name}: pathways on {net_name}" + ("" if all_rows else f" (z <= {z_cutoff})")
+        if not rows.empty:
+            s = proximity_summary(
+                rows,
+                z_cutoff=DEFAULT_Z_CUTOFF if z_cutoff is None else z_cutoff,
+                q_cutoff=SUMMARY_Q_CUTOFF if q_cutoff is None else q_cutoff,
+            ).iloc[0]
+            chance = (
+                f"{s['pass_z']} of {s['pathways']} pathways pass z <= {z_cutoff}, "
+                f"{s['expected_z']:.1f} would by chance (z ~ N(0, 1) under the null)"
+                if q_cutoff is None
+                else f"{s['pass_q']} of {s['pathways']} pathways pass q <= {q_cutoff}; "
+                f"at most {s['false_q_max']:.2f} of them expected false (Benjamini-Hochberg)"
+            )
+        if not all_rows and not rows.empty:
+            rows = rows[proximal_mask(rows, z_cutoff, q_cutoff)]
+        rows = rows.assign(p_resolution=[p_resolution(n) for n in rows["n_random"]])
+        rule = _rule(z_cutoff, q_cutoff)
+        title = f"{name}: pathways on {net_name}" + ("" if all_rows else f" ({rule})")
+        hint = f"netmarker modules compute --drug {name} --network {net_name}"
     else:
         rows = store.propagation(name, net_name)
         title = f"{name}: RWR module on {net_name}"
-    if rows.empty and fmt is Format.table:
-        console.print(f"{title}: nothing stored; run `netmarker modules compute --drug {name}`")
-        return
+        hint = f"netmarker modules compute --method rwr --drug {name} --network {net_name}"
+    if rows.empty:
+        stored = store.proximity(name, net_name) if method is Method.proximity else rows
+        what = "none passes" if not stored.empty else "nothing stored"
+        message = f"{title}: {what}" + ("" if not stored.empty else f"; run `{hint}`")
+        if fmt is Format.table:
+            console.print(message)
+            return
+        err_console.print(message, highlight=False, soft_wrap=True)
     if fmt is Format.table:  # the constant columns go into the title
         first = rows.iloc[0]
         title += f" (run {first['run']}"
         if method is Method.proximity:
-            title += f", {first['n_random']} draws, seed {first['seed']})"
-            rows = rows[["pathway", "distance", "z", "p"]]
+            title += (
+                f", {first['n_random']} draws, seed {first['seed']}; p: empirical one-sided, "
+                f"resolution 1/(n+1) = {first['p_resolution']:.3g}; q: Benjamini-Hochberg "
+                "over the drug's pathways)"
+            )
+            rows = rows[["pathway", "distance", "z", "p", "q"]]
         else:
             title += ")"
             rows = rows[["rank", "gene", "score"]]
     print_frame(rows.reset_index(drop=True), fmt=fmt.value, title=title)
+    if chance and fmt is Format.table:
+        console.print(chance, highlight=False, soft_wrap=True)

@@ -9,7 +9,7 @@ Graph model::
     (:Network {name, version, locked_at})      version: the published one ('' = none yet)
     (:Drug {name, synonyms})-[:TARGETS {source}]->(:Gene)      synonyms: list of names
     (:Pathway {id, source, url})-[:HAS_MEMBER]->(:Gene)
-    (:Drug)-[:PROXIMAL_TO {network, distance, z, p, n_random, seed, run}]->(:Pathway)
+    (:Drug)-[:PROXIMAL_TO {network, distance, z, p, q, n_random, seed, run}]->(:Pathway)
     (:Drug)-[:PROPAGATES_TO {network, score, rank, run}]->(:Gene)
     (:Drug)-[:BIOMARKER {coefficient, rank, model_id}]->(:Pathway | :Gene)
         the feature is a Pathway when a pathway has that id, else a Gene symbol

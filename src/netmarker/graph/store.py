@@ -30,7 +30,8 @@ TARGET_COLUMNS = ["drug", "gene", "source"]
 PATHWAY_COLUMNS = ["pathway", "source", "url"]
 #: pathway -> member gene links
 MEMBER_COLUMNS = ["pathway", "gene"]
-#: results of the query layer: drug-proximal pathways (one row per drug, pathway, network)
+#: results of the query layer: drug-proximal pathways (one row per drug, pathway, network);
+#: ``q`` is the Benjamini-Hochberg q of ``p`` over the drug's pathways in the same run
 PROXIMITY_COLUMNS = [
     "drug",
     "pathway",
@@ -38,6 +39,7 @@ PROXIMITY_COLUMNS = [
     "distance",
     "z",
     "p",
+    "q",
     "n_random",
     "seed",
     "run",
@@ -61,7 +63,9 @@ DATASET_COLUMNS = [
 #: URI schemes that name a Neo4j server rather than an embedded store directory
 NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 
-_FLOAT_COLUMNS = {"score", "distance", "z", "p", "coefficient"}
+_FLOAT_COLUMNS = {"score", "distance", "z", "p", "q", "coefficient"}
+#: columns added after stores were first written: read as missing (NaN) from older stores
+_LATER_COLUMNS = {"q"}
 _INT_COLUMNS = {"n_random", "seed", "rank"}
 
 
@@ -70,7 +74,8 @@ def typed_frame(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
     Both stores pass every table through this, so their answers compare equal.
     """
-    out = df.loc[:, columns].copy()
+    absent = [c for c in columns if c in _LATER_COLUMNS and c not in df.columns]
+    out = df.assign(**dict.fromkeys(absent, float("nan"))).loc[:, columns].copy()
     for c in columns:
         if c in _FLOAT_COLUMNS:
             out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")

@@ -1,0 +1,60 @@
+""".ci/run: printing the tools' versions cannot fail by chance (SIGPIPE under pipefail)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _executable(path: Path, text: str) -> None:
+    path.write_text(text)
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+
+
+def test_ci_run_survives_a_long_version_output(tmp_path: Path) -> None:
+    """A tool that writes more than the pipe holds after its first line: `| head -1` would
+    close the pipe under it and pipefail would stop CI with 141 (every time, here)."""
+    clone = tmp_path / "clone"
+    (clone / ".ci").mkdir(parents=True)
+    (clone / "scripts").mkdir()
+    shutil.copy(ROOT / ".ci" / "run", clone / ".ci" / "run")
+    # the test command itself is not the subject: it records that CI got that far
+    _executable(clone / "scripts" / "test", '#!/usr/bin/env bash\necho "tests ran: $*"\n')
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool, first in (("mvn", "Apache Maven 3.9.9"), ("java", 'openjdk version "17"')):
+        _executable(bin_dir / tool, f"#!/usr/bin/env bash\necho '{first}'\nseq 1 200000\n")
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    env["NETMARKER_SHARED_DATA"] = str(tmp_path)
+    done = subprocess.run(
+        ["bash", str(clone / ".ci" / "run")], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, (done.returncode, done.stderr[-500:])
+    lines = done.stdout.splitlines()
+    assert lines[1:] == [
+        'openjdk version "17"',
+        "Apache Maven 3.9.9",
+        "tests ran: -p no:cacheprovider",
+    ]
+
+
+def test_ci_run_still_stops_when_a_tool_fails(tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    (clone / ".ci").mkdir(parents=True)
+    (clone / "scripts").mkdir()
+    shutil.copy(ROOT / ".ci" / "run", clone / ".ci" / "run")
+    _executable(clone / "scripts" / "test", "#!/usr/bin/env bash\necho tests ran\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    _executable(bin_dir / "mvn", "#!/usr/bin/env bash\necho 'mvn: broken' >&2\nexit 3\n")
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    env["NETMARKER_SHARED_DATA"] = str(tmp_path)
+    done = subprocess.run(
+        ["bash", str(clone / ".ci" / "run")], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 3 and "tests ran" not in done.stdout
