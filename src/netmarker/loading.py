@@ -89,6 +89,14 @@ def load_targets_file(
     parsed = read_targets(
         file, fmt=fmt, source=source, vocabulary=vocabulary, strict=strict, gene_column=gene_column
     )
+    if parsed.targets.empty:  # drugs without a single target would only pollute the store
+        rep = parsed.report
+        raise InputError(
+            file,
+            f"no drug-target link read as --format {rep.fmt} ({rep.rows_read:,} rows, "
+            f"{rep.drugs:,} drugs, {rep.gene_ids.n_dropped:,} of {rep.gene_ids.n_input:,} gene "
+            "ids matched no gene): wrong --format? nothing was loaded",
+        )
     dataset = Dataset(
         "targets",
         source or _source_of(parsed.targets, file),
@@ -107,8 +115,14 @@ def load_pathways_file(
     source: str | None = None,
     min_size: int = 1,
     strict: bool = False,
+    replace: bool = False,
 ) -> FileLoad:
-    """Read a GMT file (see :func:`netmarker.io.genesets.read_gmt`) and merge its gene sets."""
+    """Read a GMT file (see :func:`netmarker.io.genesets.read_gmt`) and merge its gene sets.
+
+    A source holds one collection: a different file (or other options) under a source that
+    is already loaded stops with an error, unless ``replace``, which removes the source's
+    earlier pathways and the results derived from them in the same transaction as the load.
+    """
     from netmarker.io.genesets import read_gmt
 
     file = Path(path)
@@ -120,7 +134,22 @@ def load_pathways_file(
         _checksum(file),
         _options(source=source, min_size=min_size),
     )
-    load = store.load_pathways(parsed.pathways, parsed.members, dataset)
+    ds = store.datasets()
+    earlier = ds[
+        (ds["kind"] == "pathways")
+        & (ds["name"] == dataset.name)
+        & (ds["dataset_id"] != dataset.dataset_id)
+    ]
+    if not earlier.empty and not replace:
+        last = earlier.iloc[-1]
+        raise InputError(
+            file,
+            f"pathway source {dataset.name!r} already holds {Path(last['source_file']).name} "
+            f"(loaded {last['loaded_at']}); a second collection would merge into it: give "
+            "--replace to replace it (its results go too) or another --source",
+        )
+    replacing = not earlier.empty
+    load = store.load_pathways(parsed.pathways, parsed.members, dataset, replace=replacing)
     return FileLoad(file, load, parsed.report)
 
 

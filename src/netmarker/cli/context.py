@@ -26,7 +26,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from netmarker.graph import GraphStore, open_store
+from netmarker.errors import StoreError
+from netmarker.graph import EmbeddedStore, GraphStore, open_store
 
 console = Console()
 err_console = Console(stderr=True)
@@ -96,12 +97,22 @@ class StoreOptions:
         return self._store
 
 
-def store_from(ctx: typer.Context) -> GraphStore:
-    """The store selected by the root options of this invocation."""
+def store_from(ctx: typer.Context, *, existing: bool = False) -> GraphStore:
+    """The store selected by the root options of this invocation.
+
+    ``existing``: the command only reads (or needs data loaded before), so an embedded store
+    path that does not exist is an error, not an empty store.
+    """
     root = ctx.find_root()
     if not isinstance(root.obj, StoreOptions):
         root.obj = StoreOptions()
-    return root.obj.open()
+    store = root.obj.open()
+    if existing and isinstance(store, EmbeddedStore) and not store.path.exists():
+        raise StoreError(
+            f"no store at {store.path}: nothing was loaded there (check --store / "
+            "NETMARKER_STORE, or load data with `netmarker load ...`)"
+        )
+    return store
 
 
 def jsonable(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""``netmarker db status|clear|init``: look after the graph store."""
+"""``netmarker db status|clear|init|remove``: look after the graph store."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def status(
     """Counts per network, target source and pathway collection, and every load's provenance."""
     import pandas as pd
 
-    store = store_from(ctx)
+    store = store_from(ctx, existing=True)
     info = summarize(store)
     if as_json:
         print_json(info)
@@ -73,3 +73,39 @@ def init(ctx: typer.Context) -> None:
         return
     init_schema()
     console.print(f"{store.location}: schema ready")
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    network: str | None = typer.Option(None, "--network", help="Remove this network."),
+    targets: str | None = typer.Option(None, "--targets", help="Remove this target source."),
+    pathways: str | None = typer.Option(None, "--pathways", help="Remove this pathway source."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was removed as JSON."),
+) -> None:
+    """Remove one dataset and the results derived from it, atomically (genes stay).
+
+    --network NAME: its edges, proximity and RWR results, biomarkers of the drugs whose
+    proximity on it goes. --targets SOURCE: its links, drugs left without targets, every
+    result of the drugs it targeted. --pathways SOURCE: its pathways, every proximity row
+    of a run that scored them, biomarkers of models using them.
+    """
+    given = [
+        (k, v) for k, v in (("network", network), ("targets", targets), ("pathways", pathways)) if v
+    ]
+    if len(given) != 1:
+        raise typer.BadParameter("give one of --network NAME, --targets SOURCE, --pathways SOURCE")
+    kind, name = given[0]
+    store = store_from(ctx, existing=True)
+    if not yes:
+        typer.confirm(
+            f"Remove {kind} {name!r} and the results derived from it from {store.location}?",
+            abort=True,
+        )
+    counts = store.remove_dataset(kind, name)
+    if as_json:
+        print_json({"kind": kind, "name": name, "removed": counts})
+        return
+    done = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items())
+    console.print(f"removed {kind} {name} from {store.location}: {done}", highlight=False)

@@ -188,6 +188,12 @@ def load_pathways(
         None, "--source", "-s", help="Collection name, e.g. reactome (default: file name)."
     ),
     min_size: int = typer.Option(1, "--min-size", help="Drop sets with fewer mapped genes."),
+    replace: bool = typer.Option(
+        False,
+        "--replace",
+        help="Replace what --source holds (its pathways, and the results derived from them) "
+        "instead of refusing a second collection under one source.",
+    ),
     strict: bool = StrictOpt,
     as_json: bool = JsonOpt,
 ) -> None:
@@ -198,6 +204,6 @@ def load_pathways(
         files,
         as_json,
         lambda store, file: load_pathways_file(
-            store, file, source=source, min_size=min_size, strict=strict
+            store, file, source=source, min_size=min_size, strict=strict, replace=replace
         ),
     )

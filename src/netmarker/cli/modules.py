@@ -112,7 +112,7 @@ def compute(
     if bool(drug) == all_drugs:
         raise typer.BadParameter("give --drug NAME (one or more) or --all")
     z_cutoff, q_cutoff = _cutoffs(z_cutoff, q_cutoff)
-    store = store_from(ctx)
+    store = store_from(ctx, existing=True)
     drugs = None if all_drugs else list(drug or [])
     with progress_bar(f"{method.value} modules", total=None) as bar:
 
@@ -196,7 +196,7 @@ def show(
 ) -> None:
     """Show a drug's stored modules (proximal pathways, or the RWR gene module)."""
     z_cutoff, q_cutoff = _cutoffs(z_cutoff, q_cutoff)
-    store = store_from(ctx)
+    store = store_from(ctx, existing=True)
     name = resolve_drug(store, drug)
     net_name = resolve_network(store, network)
     chance = ""

@@ -123,7 +123,7 @@ def features_command(
     from netmarker.workflow import candidate_modules
 
     name, net, _, modules = candidate_modules(
-        store_from(ctx), drug, network=network, z_cutoff=z_cutoff
+        store_from(ctx, existing=True), drug, network=network, z_cutoff=z_cutoff
     )
     matrix = _expression_matrix(expression, sample_sheet)
     scores = score_modules(matrix, modules, method=score.value, normalize=normalize)
@@ -158,7 +158,7 @@ def train_command(
     from netmarker.model import biomarker_table, save_model
     from netmarker.workflow import load_training_data, train_drug_model
 
-    store = store_from(ctx)
+    store = store_from(ctx, existing=True)
     data = load_training_data(
         expression, response, drug, measure=measure, synonyms=_synonyms(vocabulary)
     )
@@ -210,7 +210,7 @@ def cv_command(
     from netmarker.report import write_table
     from netmarker.workflow import crossvalidate_with_baselines, load_training_data
 
-    store = store_from(ctx)
+    store = store_from(ctx, existing=True)
     data = load_training_data(
         expression, response, drug, measure=measure, synonyms=_synonyms(vocabulary)
     )

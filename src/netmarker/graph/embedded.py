@@ -18,7 +18,7 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +123,8 @@ class EmbeddedStore:
                 if f.stem not in changes:
                     os.link(f, tmp / f.name)
         for name, df in changes.items():
+            if df is None:  # a dropped table (a removed network's edges)
+                continue
             pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp / f"{name}.parquet")
         _fsync_dir(tmp)
         os.rename(tmp, new)
@@ -148,9 +150,9 @@ class EmbeddedStore:
         self, changes: dict[str, pd.DataFrame], dataset: Dataset, counts: dict[str, int]
     ) -> LoadReport:
         record = pd.DataFrame([dataset.record(counts)])
-        changes["datasets"] = typed_frame(
-            pd.concat([self._table("datasets"), record]), DATASET_COLUMNS
-        )
+        known = changes.get("datasets")  # a replacing load has removed records already
+        known = self._table("datasets") if known is None else known
+        changes["datasets"] = typed_frame(pd.concat([known, record]), DATASET_COLUMNS)
         return LoadReport(dataset.dataset_id, dataset.kind, dataset.name, False, counts)
 
     def _merged_genes(self, genes: pd.DataFrame, extra_symbols: list[pd.Series]) -> pd.DataFrame:
@@ -210,7 +212,12 @@ class EmbeddedStore:
             return self._finish(changes, dataset, counts)
 
     def load_pathways(
-        self, pathways: pd.DataFrame, members: pd.DataFrame, dataset: Dataset
+        self,
+        pathways: pd.DataFrame,
+        members: pd.DataFrame,
+        dataset: Dataset,
+        *,
+        replace: bool = False,
     ) -> LoadReport:
         pathways, members = (
             typed_frame(pathways, PATHWAY_COLUMNS),
@@ -220,17 +227,23 @@ class EmbeddedStore:
             if (known := self._known_dataset(dataset)) is not None:
                 return known
             before_p, before_m = self._table("pathways"), self._table("members")
+            if replace and dataset.name in set(self._table("datasets")["name"]):
+                # the source's earlier load and its results go in the same snapshot
+                removed, _ = removal(self._table, "pathways", dataset.name)
+                changes.update(removed)
+                before_p, before_m = changes["pathways"], changes["members"]
             # a pathway id belongs to one source; a reload with new metadata updates it
             merged_p = pd.concat([before_p, pathways]).drop_duplicates("pathway", keep="last")
             merged_m = pd.concat([before_m, members]).drop_duplicates()
             changes["pathways"] = typed_frame(merged_p.sort_values("pathway"), PATHWAY_COLUMNS)
             changes["members"] = typed_frame(merged_m.sort_values(MEMBER_COLUMNS), MEMBER_COLUMNS)
             changes["genes"] = self._merged_genes(_empty(GENE_COLUMNS), [members["gene"]])
+            # counted against the store before this load (a replaced source included)
             counts = {
                 "pathways_in_file": len(pathways),
                 "memberships_in_file": len(members),
-                "pathways_new": len(merged_p) - len(before_p),
-                "memberships_new": len(merged_m) - len(before_m),
+                "pathways_new": len(merged_p) - len(self._table("pathways")),
+                "memberships_new": len(merged_m) - len(self._table("members")),
             }
             return self._finish(changes, dataset, counts)
 
@@ -312,6 +325,12 @@ class EmbeddedStore:
     def biomarkers(self, drug: str | None = None) -> pd.DataFrame:
         return _select(self._table("biomarkers"), drug=drug)
 
+    def remove_dataset(self, kind: str, name: str) -> dict[str, int]:
+        with self._writer() as changes:
+            removed, counts = removal(self._table, kind, name)
+            changes.update(removed)
+        return counts
+
     # -- housekeeping ------------------------------------------------------------------------
     def clear(self) -> None:
         with self._writer():
@@ -324,6 +343,91 @@ class EmbeddedStore:
 
     def close(self) -> None:
         self._cache = {}
+
+
+def removal(
+    table: Callable[[str], pd.DataFrame], kind: str, name: str
+) -> tuple[dict[str, pd.DataFrame | None], dict[str, int]]:
+    """The tables changed by removing one dataset and the results derived from it, with
+    counts of what goes (the same rules and counts as ``Neo4jStore.remove_dataset``).
+
+    * ``network`` NAME: its edges, its proximity and propagation rows, and the biomarker rows
+      of the drugs whose proximity rows on it go.
+    * ``targets`` SOURCE: the links of that source; the drugs that had one and have no link
+      left; every proximity, propagation and biomarker row of the drugs that had one.
+    * ``pathways`` SOURCE: its pathways and their memberships; every proximity row of a run
+      that scored one of them (its q-values were over them); the biomarker rows of every
+      model with one of them as a feature.
+
+    Load records of that kind and name go too; genes stay. Unknown -> ``NotFoundError``.
+    """
+    out: dict[str, pd.DataFrame | None] = {}
+    counts = dict.fromkeys(_REMOVAL_COUNTS.get(kind, []), 0)
+    ds = table("datasets")
+    records = (ds["kind"] == kind) & (ds["name"] == name)
+    prox, prop, bio = table("proximity"), table("propagation"), table("biomarkers")
+    drop_prox = pd.Series(False, index=prox.index)
+    drop_prop = pd.Series(False, index=prop.index)
+    drop_bio = pd.Series(False, index=bio.index)
+    found = bool(records.any())
+    if kind == "network":
+        edges = f"{_EDGE_PREFIX}{name}"
+        counts["edges"] = len(table(edges)) if found else 0
+        if found:
+            out[edges] = None
+        drop_prox = prox["network"] == name
+        drop_prop = prop["network"] == name
+        drop_bio = bio["drug"].isin(set(prox.loc[drop_prox, "drug"]))
+    elif kind == "targets":
+        links = table("targets")
+        gone = links["source"] == name
+        found = found or bool(gone.any())
+        affected = set(links.loc[gone, "drug"])
+        kept = links[~gone]
+        drugs = table("drugs")
+        orphan = drugs["drug"].isin(affected - set(kept["drug"]))
+        out["targets"], out["drugs"] = kept.reset_index(drop=True), drugs[~orphan]
+        counts["links"], counts["drugs"] = int(gone.sum()), int(orphan.sum())
+        drop_prox, drop_prop = prox["drug"].isin(affected), prop["drug"].isin(affected)
+        drop_bio = bio["drug"].isin(affected)
+    elif kind == "pathways":
+        paths, members = table("pathways"), table("members")
+        gone = paths["source"] == name
+        found = found or bool(gone.any())
+        ids = set(paths.loc[gone, "pathway"])
+        gone_m = members["pathway"].isin(ids)
+        out["pathways"], out["members"] = paths[~gone], members[~gone_m]
+        counts["pathways"], counts["memberships"] = int(gone.sum()), int(gone_m.sum())
+        drop_prox = prox["run"].isin(set(prox.loc[prox["pathway"].isin(ids), "run"]))
+        drop_bio = bio["model_id"].isin(set(bio.loc[bio["feature"].isin(ids), "model_id"]))
+    else:
+        raise StoreError(f"unknown dataset kind {kind!r}: network, targets or pathways")
+    if not found:
+        known = sorted(set(ds.loc[ds["kind"] == kind, "name"]))
+        raise NotFoundError(
+            f"no {kind} {name!r} in the store; loaded: {', '.join(known) or 'none'}"
+        )
+    out["datasets"] = ds[~records]
+    counts["datasets"] = int(records.sum())
+    for key, frame, drop, count in (
+        ("proximity", prox, drop_prox, "proximity_rows"),
+        ("propagation", prop, drop_prop, "propagation_rows"),
+        ("biomarkers", bio, drop_bio, "biomarker_rows"),
+    ):
+        counts[count] = int(drop.sum())
+        out[key] = frame[~drop]
+    for key, frame in out.items():
+        if frame is not None:
+            out[key] = frame.reset_index(drop=True)
+    return out, counts
+
+
+#: what ``remove_dataset`` counts, per kind (results and load records for every kind)
+_REMOVAL_COUNTS = {
+    "network": ["edges"],
+    "targets": ["links", "drugs"],
+    "pathways": ["pathways", "memberships"],
+}
 
 
 def _select(df: pd.DataFrame, **equal: str | None) -> pd.DataFrame:

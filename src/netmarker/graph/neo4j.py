@@ -153,6 +153,14 @@ def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
         yield rows[start : start + size]
 
 
+def _removal_order(kind: str) -> list[str]:
+    """The counts ``remove_dataset`` returns for ``kind``, in the embedded store's order."""
+    first = {"network": ["edges"], "targets": ["links", "drugs"]}.get(
+        kind, ["pathways", "memberships"]
+    )
+    return [*first, "datasets", "proximity_rows", "propagation_rows", "biomarker_rows"]
+
+
 def _split(synonyms: str) -> list[str]:
     return [s for s in synonyms.split("|") if s]
 
@@ -254,10 +262,15 @@ class Neo4jStore:
         with self._session() as session:
             return session.execute_write(work)
 
-    def _write_batches(self, steps: list[tuple[str, list[Any], dict[str, Any]]]) -> None:
+    def _write_batches(
+        self,
+        steps: list[tuple[str, list[Any], dict[str, Any]]],
+        first: list[tuple[str, dict[str, Any]]] | None = None,
+    ) -> None:
         """Run each ``(cypher name, rows, params)`` step in batches of rows, all in ONE
-        transaction: a load that fails or is interrupted half-way leaves nothing behind."""
-        statements = [
+        transaction (after the ``first`` statements): a load that fails or is interrupted
+        half-way leaves nothing behind."""
+        statements = list(first or []) + [
             (name, {**params, "rows": batch})
             for name, rows, params in steps
             for batch in _batches(rows, self.batch_size)
@@ -462,7 +475,12 @@ class Neo4jStore:
         return self._finish(dataset, counts)
 
     def load_pathways(
-        self, pathways: pd.DataFrame, members: pd.DataFrame, dataset: Dataset
+        self,
+        pathways: pd.DataFrame,
+        members: pd.DataFrame,
+        dataset: Dataset,
+        *,
+        replace: bool = False,
     ) -> LoadReport:
         pathways, members = (
             typed_frame(pathways, PATHWAY_COLUMNS),
@@ -474,12 +492,15 @@ class Neo4jStore:
         if known is not None:
             return known
         latest = pathways.drop_duplicates("pathway", keep="last")
+        # a replacing load first removes the source's earlier load, in the same transaction
+        first = self._removal_statements("pathways", dataset.name, dataset.dataset_id)
         self._write_batches(
             [
                 self._gene_step(pd.DataFrame(columns=GENE_COLUMNS), [members["gene"]]),
                 ("load/merge_pathways", _rows(latest), {}),
                 ("load/merge_members", _rows(members.drop_duplicates()), {}),
-            ]
+            ],
+            first=first if replace else [],
         )
         counts = {
             "pathways_in_file": len(pathways),
@@ -580,6 +601,89 @@ class Neo4jStore:
     def biomarkers(self, drug: str | None = None) -> pd.DataFrame:
         rows = self._table("biomarkers", drug=drug)
         return _frame(rows, BIOMARKER_COLUMNS, ["drug", "rank"])
+
+    # -- removing one dataset ------------------------------------------------------------------
+    def _removal_statements(
+        self, kind: str, name: str, keep: str | None = None
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """The statements that remove a pathway source and its results (no chained values)."""
+        if kind != "pathways":
+            raise StoreError(f"no statement list for removing {kind}")
+        src = {"source": name}
+        return [
+            ("remove/source_proximity_runs", src),
+            ("remove/source_biomarker_models", src),
+            ("remove/source_pathways", src),
+            ("remove/datasets", {"kind": kind, "name": name, "keep": keep}),
+        ]
+
+    def remove_dataset(self, kind: str, name: str) -> dict[str, int]:
+        if kind not in ("network", "targets", "pathways"):
+            raise StoreError(f"unknown dataset kind {kind!r}: network, targets or pathways")
+        known = self.datasets()
+        names = sorted(set(known.loc[known["kind"] == kind, "name"]))
+        if kind == "network":
+            if name not in names:
+                raise NotFoundError(
+                    f"no {kind} {name!r} in the store; loaded: {', '.join(names) or 'none'}"
+                )
+            return self._remove_network(name)
+
+        def one(tx: ManagedTransaction, statement: str, **params: Any) -> Any:
+            return tx.run(cypher(f"remove/{statement}"), params).single()
+
+        def work(tx: ManagedTransaction) -> dict[str, int]:
+            counts: dict[str, int] = {}
+            if kind == "targets":
+                row = one(tx, "source_targets", source=name)
+                drugs, counts["links"] = row["drugs"], row["n"]
+                for key, rel in (
+                    ("proximity_rows", "PROXIMAL_TO"),
+                    ("propagation_rows", "PROPAGATES_TO"),
+                    ("biomarker_rows", "BIOMARKER"),
+                ):
+                    counts[key] = one(tx, "drug_results", drugs=drugs, type=rel)["n"]
+                counts["drugs"] = one(tx, "orphan_drugs", drugs=drugs)["n"]
+            else:
+                counts["proximity_rows"] = one(tx, "source_proximity_runs", source=name)["n"]
+                counts["biomarker_rows"] = one(tx, "source_biomarker_models", source=name)["n"]
+                row = one(tx, "source_pathways", source=name)
+                counts["pathways"], counts["memberships"] = row["n"], row["memberships"]
+                counts["propagation_rows"] = 0
+            counts["datasets"] = one(tx, "datasets", kind=kind, name=name, keep=None)["n"]
+            found = counts["datasets"] or counts.get("links") or counts.get("pathways")
+            if not found:  # nothing was there: roll back (nothing changed) and say so
+                raise NotFoundError(
+                    f"no {kind} {name!r} in the store; loaded: {', '.join(names) or 'none'}"
+                )
+            return counts
+
+        counts = self._write(work)
+        return {k: int(counts[k]) for k in _removal_order(kind)}
+
+    def _remove_network(self, name: str) -> dict[str, int]:
+        """Unpublish the network and remove its results and records in one transaction
+        holding the network's lock; then delete its interactions in batches, as a load
+        deletes an old version (readers no longer see them from the commit on)."""
+        counts: dict[str, int] = {}
+        with self._network_lock(name) as tx:
+            counts["edges"] = tx.run(cypher("read/count_network_edges"), network=name).single()["n"]
+            tx.run(cypher("remove/unpublish_network"), network=name).consume()
+            row = tx.run(cypher("remove/network_proximity"), network=name).single()
+            counts["proximity_rows"] = row["n"]
+            prop = tx.run(cypher("remove/network_propagation"), network=name).single()
+            counts["propagation_rows"] = prop["n"]
+            bio = tx.run(
+                cypher("remove/drug_results"), drugs=row["drugs"], type="BIOMARKER"
+            ).single()
+            counts["biomarker_rows"] = bio["n"]
+            done = tx.run(cypher("remove/datasets"), kind="network", name=name, keep=None).single()
+            counts["datasets"] = done["n"]
+        with self._network_lock(name):
+            self._auto_commit(
+                "load/drop_stale_interactions", network=name, batch_size=self.batch_size
+            )
+        return {k: int(counts[k]) for k in _removal_order("network")}
 
     # -- housekeeping ------------------------------------------------------------------------
     def clear(self) -> None:

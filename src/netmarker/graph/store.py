@@ -155,9 +155,16 @@ class GraphStore(Protocol):
         ...
 
     def load_pathways(
-        self, pathways: pd.DataFrame, members: pd.DataFrame, dataset: Dataset
+        self,
+        pathways: pd.DataFrame,
+        members: pd.DataFrame,
+        dataset: Dataset,
+        *,
+        replace: bool = False,
     ) -> LoadReport:
-        """Merge pathways (PATHWAY_COLUMNS) and memberships (MEMBER_COLUMNS)."""
+        """Merge pathways (PATHWAY_COLUMNS) and memberships (MEMBER_COLUMNS); with ``replace``
+        first remove (in the same transaction) what the source ``dataset.name`` held, as
+        ``remove_dataset("pathways", dataset.name)`` does."""
         ...
 
     # -- reads -------------------------------------------------------------------------------
@@ -224,6 +231,12 @@ class GraphStore(Protocol):
 
     def biomarkers(self, drug: str | None = None) -> pd.DataFrame:
         """BIOMARKER_COLUMNS, sorted by (drug, rank)."""
+        ...
+
+    def remove_dataset(self, kind: str, name: str) -> dict[str, int]:
+        """Remove one dataset (``network`` NAME, ``targets`` or ``pathways`` SOURCE) and the
+        results derived from it, atomically; return counts of what went. Genes stay. The
+        rules are those of :func:`netmarker.graph.embedded.removal`."""
         ...
 
     # -- housekeeping ----------------------------------------------------------------------

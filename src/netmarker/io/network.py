@@ -485,6 +485,24 @@ def _map_ids(
     return mapper.map_symbols(ids)
 
 
+def _check_score_scale(path: Path, min_score: float, score: pd.Series) -> None:
+    """Stop when ``min_score`` is on the other scale than the file's scores (0.7 on STRING's
+    0-1000, or 700 on a 0-1 file): the first keeps every edge, the second none."""
+    lo, hi = float(score.min()), float(score.max())
+    if 0 < min_score <= 1 < hi:
+        raise InputError(
+            path,
+            f"--min-score {min_score:g} is on a 0-1 scale but the file's scores range "
+            f"{lo:g} to {hi:g} (0-1000, as STRING): give e.g. {min_score * 1000:g}",
+        )
+    if min_score > 1 >= hi:
+        raise InputError(
+            path,
+            f"--min-score {min_score:g} is on a 0-1000 scale but the file's scores range "
+            f"{lo:g} to {hi:g} (0-1): give e.g. {min_score / 1000:g}",
+        )
+
+
 def _finish(
     path: Path,
     raw: _Raw,
@@ -500,6 +518,7 @@ def _finish(
     if min_score is not None:
         if not raw.weighted:
             raise InputError(path, f"min_score={min_score} given but the file has no score column")
+        _check_score_scale(path, min_score, score)
         keep = (score >= min_score).to_numpy()
         rep.below_min_score = int((~keep).sum())
         if not keep.any():
