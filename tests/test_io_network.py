@@ -254,7 +254,7 @@ def test_bionev_integer_edges_with_node_list(tmp_path: Path, mapper: GeneMapper)
             "low.tsv",
             "gene1\tgene2\tscore\nTP53\tMDM2\t0.9\n",
             {"min_score": 700},
-            r"min_score=700 keeps no edge \(scores range 0\.9 to 0\.9\)",
+            r"--min-score 700 is on a 0-1000 scale but the file.s scores range 0\.9 to 0\.9",
         ),
         (
             "strict.tsv",

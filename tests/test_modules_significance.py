@@ -166,7 +166,7 @@ def test_cli_compute_summary_and_show_cutoffs(capsys, monkeypatch, tmp_path, inp
         return run_cli(capsys, monkeypatch, *base, "modules", "show", "--drug", "5-FU", *extra)
 
     tsv = show("--all-rows", "--format", "tsv")
-    table = pd.read_csv(pd.io.common.StringIO(tsv.out), sep="\t")
+    table = pd.read_csv(pd.io.common.StringIO(tsv.out), sep="\t", float_precision="round_trip")
     # full precision: the TSV gives back exactly the stored floats
     for column in ("distance", "z", "p", "q"):
         np.testing.assert_array_equal(table[column].to_numpy(), stored[column].to_numpy())

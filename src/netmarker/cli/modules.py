@@ -173,7 +173,7 @@ def compute(
         )
         console.print(
             f"pass_z: z <= {z_shown}; expected_z: how many would pass by chance (pathways x "
-            f"P(Z <= {z_shown}) = {norm.cdf(z_shown):.4g}, z ~ N(0, 1) under the null). "
+            f"P(Z <= {z_shown}) = {norm.cdf(z_shown):.3g}, z ~ N(0, 1) under the null). "
             f"pass_q: Benjamini-Hochberg q <= {q_shown}; "
             f"false_q_max: at most this many of them expected false ({q_shown} x pass_q). "
             f"Empirical p resolution 1/(n_random+1) = {p_resolution(n_random):.3g}: "
