@@ -381,10 +381,12 @@ def test_results_replace_per_drug_and_network(neo4j_store: Neo4jStore) -> None:
         "distance",
         "z",
         "p",
+        "q",
         "n_random",
         "seed",
         "run",
     ]
+    assert got["q"].isna().all()  # rows written without a q read back with q missing
     assert got[["pathway", "network"]].values.tolist() == [["P3", "n1"], ["P1", "n2"]]
     assert got["n_random"].dtype == np.int64 and got["z"].tolist() == [-3.0, -0.5]
     assert store.proximity("Y")["pathway"].tolist() == ["P1"]
