@@ -23,7 +23,12 @@ def barcode(i: int) -> str:
 
 
 def _star_file(
-    i: int, sample: str, sample_type: str, genes: list[tuple[str, str]], values: list[float]
+    i: int,
+    sample: str,
+    sample_type: str,
+    genes: list[tuple[str, str]],
+    values: list[float],
+    project: str = PROJECT,
 ) -> GdcFile:
     fid = uuid(f"file{sample}", i)
     return GdcFile(
@@ -38,7 +43,7 @@ def _star_file(
             {
                 "case_id": uuid("case", i),
                 "submitter_id": barcode(i),
-                "project": {"project_id": PROJECT},
+                "project": {"project_id": project},
                 "samples": [
                     {
                         "sample_id": uuid(f"sample{sample}", i),
@@ -57,6 +62,7 @@ def gdc_replica(
     to_ensembl: dict[str, str] | None = None,
     *,
     fluorouracil: set[int] | None = None,
+    project: str = PROJECT,
 ) -> Replica:
     """A replica GDC project: one primary-tumour STAR - Counts file per patient (columns of
     ``expression``, genes x patients, symbols mapped with ``to_ensembl`` or used as ids), plus
@@ -70,13 +76,13 @@ def gdc_replica(
     genes = [((to_ensembl or {}).get(g, g) + ".1", g) for g in genes_all]
     for i, patient in enumerate(expression.columns):
         values = expression.loc[genes_all, patient].to_numpy().tolist()
-        f = _star_file(i, f"{barcode(i)}-01A", "Primary Tumor", genes, values)
+        f = _star_file(i, f"{barcode(i)}-01A", "Primary Tumor", genes, values, project)
         rep.files[f.file_id] = f
         if i == 0:
-            n = _star_file(i, f"{barcode(i)}-11A", "Solid Tissue Normal", genes, values)
+            n = _star_file(i, f"{barcode(i)}-11A", "Solid Tissue Normal", genes, values, project)
             rep.files[n.file_id] = n
         if i == 1:
-            b = _star_file(i, f"{barcode(i)}-01B", "Primary Tumor", genes, values)
+            b = _star_file(i, f"{barcode(i)}-01B", "Primary Tumor", genes, values, project)
             rep.files[b.file_id] = b
     surv = survival.reset_index(drop=True)
     for i, row in surv.iterrows():
@@ -87,7 +93,7 @@ def gdc_replica(
                 "id": uuid("case", int(i)),
                 "case_id": uuid("case", int(i)),
                 "submitter_id": barcode(int(i)),
-                "project": {"project_id": PROJECT},
+                "project": {"project_id": project},
                 "demographic": {
                     "vital_status": "Dead" if dead else "Alive",
                     "days_to_death": round(days) if dead else None,
@@ -132,7 +138,7 @@ def gdc_replica(
         data_type="Clinical Supplement",
         data_format="BCR Biotab",
         workflow_type=None,
-        cases=[{"project": {"project_id": PROJECT}}],
+        cases=[{"project": {"project_id": project}}],
     )
     rep.files[bio.file_id] = bio
     return rep
