@@ -120,6 +120,23 @@ def test_platform_without_genes_keeps_the_matrix_and_says_so(tmp_path: Path) -> 
     assert (tmp_path / "GSE64392_series_matrix.txt.gz").is_file()
 
 
+def test_refseq_accessions_mapped_with_a_user_table(tmp_path: Path) -> None:
+    """GPL16686 names RefSeq accessions only (GB_ACC): a BioMart-style table maps them."""
+    biomart = tmp_path / "refseq_biomart.tsv"
+    rows = ["Gene name\tRefSeq mRNA ID"] + [f"{g}\tNM_00{i}" for i, g in enumerate(SYMBOLS)]
+    biomart.write_text("\n".join(rows) + "\n")
+    srv = serve(_replica("SPOT_ID"))
+    try:
+        result = fetch_geo(
+            "GSE64392", tmp_path / "g", base_url=srv.url, options=FAST, accession_map=biomart
+        )
+    finally:
+        srv.close()
+    assert any("by column 'GB_ACC'" in n for n in result.notes)
+    genes = read_expression(tmp_path / "g" / "GSE64392_genes.tsv.gz").matrix
+    assert sorted(genes.index) == sorted(SYMBOLS)
+
+
 def test_truncated_and_corrupt_gzip_are_fetched_again(geo: Server, tmp_path: Path) -> None:
     name = MATRIX + "GSE64392_series_matrix.txt.gz"
     geo.replica.faults += [{"path": name, "truncate": True}, {"path": name, "corrupt": True}]

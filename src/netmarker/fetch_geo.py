@@ -86,9 +86,16 @@ def fetch_geo(
     *,
     base_url: str = GEO_BASE,
     options: HttpOptions | None = None,
+    accession_map: Path | None = None,
     step: Step | None = None,
 ) -> GeoFetchResult:
-    """Download series ``gse``'s matrix (or matrices), map probes to genes when needed."""
+    """Download series ``gse``'s matrix (or matrices), map probes to genes when needed.
+
+    When the platform names no gene symbols (GPL16686, the array of GSE64392, lists only
+    RefSeq accessions in ``GB_ACC``), ``accession_map`` (a table from such accessions to gene
+    symbols or Entrez ids, e.g. an Ensembl BioMart export) maps the platform column it
+    shares most values with.
+    """
     gse = gse.strip().upper()
     _stub(gse)
     out = Path(dest)
@@ -132,7 +139,7 @@ def fetch_geo(
             result.notes.append(f"{matrix.name}: rows are gene ids already; no platform map needed")
             probe_map = None
         else:
-            probe_map = _probe_map(gpl, base_url, out, session, opts, say, result)
+            probe_map = _probe_map(gpl, base_url, out, session, opts, say, result, accession_map)
         gene_matrix = _gene_matrix(matrix, probe_map, out, gse, len(matrices) > 1, gpl, result)
         if gene_matrix is not None:
             result.gene_matrix = gene_matrix
@@ -187,6 +194,7 @@ def _probe_map(
     opts: HttpOptions,
     say: Step,
     result: GeoFetchResult,
+    accession_map: Path | None = None,
 ) -> Path | None:
     """``<GPL>_probe_map.tsv`` (ID, Gene Symbol) from GEO's annot file, else the SOFT table."""
     folder = platform_folder(base_url, gpl)
@@ -216,6 +224,11 @@ def _probe_map(
             # Affymetrix Gene ST: "NM_001 // SYMBOL // description // ... /// NM_002 // ..."
             table["Gene Symbol"] = table["gene_assignment"].map(_first_assigned_symbol)
             symbol = "Gene Symbol"
+        if symbol is None and accession_map is not None:
+            mapped = _map_accessions(table, accession_map, result)
+            if mapped is not None:
+                table["Gene Symbol"] = mapped
+                symbol = "Gene Symbol"
         if symbol is not None:
             probe_map = out / f"{gpl}_probe_map.tsv"
             pairs = table[["ID", symbol]].rename(columns={symbol: "Gene Symbol"})
@@ -230,9 +243,43 @@ def _probe_map(
             f"{gpl}: the {kind} has no gene symbol column ({list(table.columns)[:8]})"
         )
     result.notes.append(
-        f"{gpl}: no probe -> gene map found; the series matrix is kept, map its probes yourself"
+        f"{gpl}: no probe -> gene map found; the series matrix is kept: give --accession-map "
+        "(platform accessions, e.g. RefSeq, -> gene symbols) to map it"
     )
     return None
+
+
+def _map_accessions(
+    table: pd.DataFrame, accession_map: Path, result: GeoFetchResult
+) -> pd.Series | None:
+    """Gene symbol per platform row through ``accession_map``, on the platform column that
+    shares most (version-less) values with it; None when no column maps."""
+    from netmarker.errors import InputError
+    from netmarker.io.expression import read_id_map
+    from netmarker.io.idmap import GeneMapper
+
+    best: tuple[int, str, pd.Series] | None = None
+    for column in table.columns:
+        if column == "ID":
+            continue
+        keys = table[column].fillna("").str.strip().str.replace(r"\.\d+$", "", regex=True)
+        if not (keys != "").any():
+            continue
+        try:
+            mapping, kind, _ = read_id_map(accession_map, keys[keys != ""].unique())
+        except InputError:
+            continue
+        if kind == "entrez":
+            symbols, _ = GeneMapper.default().map_entrez(mapping.values())
+            mapping = {k: symbols[v] for k, v in mapping.items() if v in symbols}
+        genes = keys.map(mapping)
+        hits = int(genes.notna().sum())
+        if hits and (best is None or hits > best[0]):
+            best = (hits, column, genes)
+    if best is None:
+        return None
+    result.notes.append(f"{accession_map.name} maps {best[0]} platform rows by column {best[1]!r}")
+    return best[2].fillna("")
 
 
 def _first_assigned_symbol(cell: object) -> str:

@@ -125,6 +125,12 @@ def geo_command(
         "--base-url",
         help="GEO download site (a mirror or replica).",
     ),
+    accession_map: Path | None = typer.Option(
+        None,
+        "--accession-map",
+        help="When the platform names no genes: a table from its accessions (e.g. RefSeq in "
+        "GB_ACC) to gene symbols or Entrez ids, such as a BioMart export.",
+    ),
     retries: int = RetriesOpt,
     backoff: float = BackoffOpt,
     timeout: float = TimeoutOpt,
@@ -143,6 +149,7 @@ def geo_command(
             dest,
             base_url=base,
             options=_options(retries, backoff, 0.0, timeout),
+            accession_map=accession_map,
             step=lambda text: bar.update(0, description=f"GEO {series}: {text}"),
         )
     print_mapping(
