@@ -35,6 +35,8 @@ from netmarker.model import biomarker_table, save_model
 from netmarker.modules import DEFAULT_SEED, DEFAULT_Z_CUTOFF, compute_proximity
 from netmarker.report import plot_kaplan_meier, write_json, write_table, write_text
 from netmarker.workflow import (
+    DEFAULT_MIN_SPREAD,
+    check_spread,
     crossvalidate_with_baselines,
     evaluate_survival,
     load_training_data,
@@ -158,7 +160,10 @@ def _run(
             effect=effect * hazard_sign,
             seed=seed + 1,
         )
-        predictions = predict_cohort(model, cohort.expression, standardize="cohort")
+        # `netmarker predict` refuses a median split of near-constant predictions; the demo
+        # records that verdict and forces the split only to show the SIMULATED machinery
+        predictions = predict_cohort(model, cohort.expression, standardize="cohort", min_spread=0.0)
+        refused = spread_refusal(predictions, model)
         evaluation = evaluate_survival(predictions, cohort.clinical)
         # the same files `netmarker predict` writes and `netmarker evaluate` reads
         write_table(predictions, out / f"simulated_{label}_predictions.tsv")
@@ -177,7 +182,11 @@ def _run(
             endpoint="OS",
             hazard_ratio=(evaluation.cox or {}).get("groups", {}).get("unadjusted"),
         )
-        patients[label] = {**evaluation.survival, "cox": evaluation.cox}
+        patients[label] = {
+            **evaluation.survival,
+            "cox": evaluation.cox,
+            "median_split_refused_by_predict": refused,
+        }
 
     seconds = time.perf_counter() - started
     summary = _summary(proximity, model, baselines, patients)
@@ -215,6 +224,19 @@ def _load_inputs(store: EmbeddedStore, paths: dict[str, Path]) -> None:
     load_network_file(store, paths["network"], NETWORK)
     load_pathways_file(store, paths["pathways"], source="reactome")
     load_targets_file(store, paths["targets"], source="kong2020")
+
+
+def spread_refusal(predictions: pd.DataFrame, model: Any) -> str | None:
+    """Why ``netmarker predict`` would refuse the median split of ``predictions`` (or None)."""
+    try:
+        check_spread(
+            predictions.set_index("sample")["predicted"],
+            model.metadata.get("response_sd"),
+            DEFAULT_MIN_SPREAD,
+        )
+    except NetmarkerError as exc:
+        return str(exc)
+    return None
 
 
 @dataclass
@@ -290,6 +312,16 @@ def _summary(
             )
         )
     rows.append(("network model vs random modules, empirical p", _fmt(baselines.empirical_p)))
+    refused = next((p["median_split_refused_by_predict"] for p in patients.values()), None)
+    if refused:
+        rows.append(
+            (
+                "median split of the model's predictions",
+                "REFUSED by `netmarker predict`: "
+                + refused.split(": a median split")[0]
+                + "; forced below for the SIMULATED demonstration only",
+            )
+        )
     for label, surv in patients.items():
         rows.append(
             (
