@@ -96,7 +96,7 @@ def test_train_predict_evaluate(capsys, monkeypatch, tmp_path: Path, store: Path
         str(out),
     )
     assert r.code == 0, r.err
-    assert "SIMULATED log-rank p" in r.out
+    assert "SIMULATED OS: log-rank p" in r.out and "Cox proportional hazards" in r.out
     result = json.loads((out / "evaluation.json").read_text())
     assert result["simulated"] is True and result["survival"]["n"] == 120
     assert result["models"] == [model.metadata["model_id"]]
