@@ -312,3 +312,43 @@ def test_train_measure_choices_are_listed(
     r = run_cli(capsys, monkeypatch, *base, *files, "--measure", "IC50")
     assert r.code == 1 and "measure" not in r.err and "Traceback" not in r.err
     assert not (tmp_path / "m.json").exists()
+
+
+def test_evaluate_covariates_from_the_clinical_table(capsys, monkeypatch, tmp_path: Path) -> None:
+    cohort = simulate_cohort(80, seed=3, effect=1.0)
+    pred = _write(
+        tmp_path / "pred.tsv",
+        "sample\tpredicted\tpredicted_responder\n"
+        + "".join(
+            f"{s}\t{v}\t{v <= cohort.response.median()}\n" for s, v in cohort.response.items()
+        ),
+    )
+    ages = [("" if i < 3 else str(40 + i % 30)) for i in range(80)]
+    stages = [
+        "[Not Available]" if i == 5 else f"Stage {['I', 'IIA', 'IIIB'][i % 3]}" for i in range(80)
+    ]
+    clinical = _write(
+        tmp_path / "clin.tsv",
+        "patient\ttime_months\tevent\tage\tajcc_pathologic_tumor_stage\n"
+        + "".join(
+            f"{p}\t{t}\t{e}\t{a}\t{s}\n"
+            for p, t, e, a, s in zip(
+                cohort.time.index, cohort.time, cohort.event, ages, stages, strict=True
+            )
+        ),
+    )
+    out = tmp_path / "eval"
+    base = ["evaluate", "-p", str(pred), "-c", str(clinical), "-o", str(out)]
+    r = run_cli(capsys, monkeypatch, *base, "--covariate", "grade")
+    assert r.code == 1 and "no covariate column 'grade'" in r.err and not out.exists()
+    r = run_cli(
+        capsys, monkeypatch, *base, "--covariate", "age", "--covariate", "stage", "--simulated"
+    )
+    assert r.code == 0, r.err
+    assert "covariate age (age): missing for 3 patients" in r.out
+    assert "covariate stage (ajcc_pathologic_tumor_stage): missing for 1 patients" in r.out
+    result = json.loads((out / "evaluation.json").read_text())
+    adjusted = result["cox"]["groups"]["adjusted"]
+    assert adjusted["n"] == 76 and result["cox"]["groups"]["unadjusted"]["n"] == 80
+    assert {"age", "stage=II (vs I)", "stage=III (vs I)"} <= set(adjusted["terms"])
+    assert (out / "kaplan_meier.png").stat().st_size > 0

@@ -180,7 +180,10 @@ def _run(
             out / f"km_simulated_{label}.png",
             title=f"SIMULATED cohort ({label} effect): {DRUG} model",
             endpoint="OS",
-            hazard_ratio=(evaluation.cox or {}).get("groups", {}).get("unadjusted"),
+            hazard_ratio={
+                **(evaluation.cox or {}).get("groups", {}).get("unadjusted", {}),
+                "label": "predicted responders vs non-responders",
+            },
         )
         patients[label] = {
             **evaluation.survival,

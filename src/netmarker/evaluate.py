@@ -608,10 +608,10 @@ def _encode_covariate(name: str, values: pd.Series) -> pd.DataFrame:
     numeric = pd.to_numeric(values, errors="coerce")
     if numeric[values.notna()].notna().all():
         return numeric.astype(float).rename(name).to_frame()
-    levels = values.dropna().astype(str).value_counts()
-    reference = levels.index[0]
+    counts = values.dropna().astype(str).value_counts()
+    reference = min(counts.index, key=lambda level: (-counts[level], level))  # ties: by name
     frame = pd.DataFrame(index=values.index)
-    for level in sorted(levels.index[1:]):
+    for level in sorted(set(counts.index) - {reference}):
         column = values.astype("string").eq(level).astype(float)
         frame[f"{name}={level} (vs {reference})"] = column.where(values.notna())
     return frame

@@ -109,8 +109,9 @@ def plot_kaplan_meier(
 
     ``time``, ``event`` (1 = event, 0 = censored) and ``groups`` are Series indexed by patient;
     the format follows the file suffix. ``endpoint`` (OS, PFI, ...) names the y axis;
-    ``hazard_ratio`` (``hr``, ``ci_low``, ``ci_high``, e.g. a Cox result) is printed beside
-    the log-rank p. Returns the written path.
+    ``hazard_ratio`` (``hr``, ``ci_low``, ``ci_high``, e.g. a Cox result; optional ``label``
+    saying which group is compared to which) is printed above the log-rank p. Returns the
+    written path.
     """
     import matplotlib
 
@@ -142,16 +143,18 @@ def plot_kaplan_meier(
         ax.set_ylim(0, 1.05)
         stats_line = f"log-rank p = {result['p_value']:.3g}"
         if hazard_ratio and "hr" in hazard_ratio:
-            stats_line = f"{hazard_ratio_text(hazard_ratio)}, {stats_line}"
+            what = hazard_ratio.get("label")
+            stats_line = (
+                f"{what + ': ' if what else ''}{hazard_ratio_text(hazard_ratio)}\n{stats_line}"
+            )
         ax.legend(
             ax.get_legend_handles_labels()[0],
             legend,
-            title=stats_line,
             loc="best",
             frameon=False,
         )
-        if title:
-            ax.set_title(title)
+        # the statistics sit under the title, where no curve can hide them
+        ax.set_title(f"{title}\n{stats_line}" if title else stats_line, fontsize=10)
         add_at_risk_counts(*fitters, ax=ax, rows_to_show=["At risk"])
         fig.tight_layout()
         fmt = Path(path).suffix.lstrip(".").lower() or "png"

@@ -493,7 +493,7 @@ def evaluate_command(
         out / "kaplan_meier.png",
         title=f"{tag}predicted responders, {endpoint.value}",
         endpoint=endpoint.value,
-        hazard_ratio=groups_hr,
+        hazard_ratio={**groups_hr, "label": "predicted responders vs non-responders"},
     )
     s = result.survival
     console.print(
