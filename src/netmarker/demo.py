@@ -35,12 +35,11 @@ from netmarker.model import biomarker_table, save_model
 from netmarker.modules import DEFAULT_SEED, DEFAULT_Z_CUTOFF, compute_proximity
 from netmarker.report import plot_kaplan_meier, write_json, write_table, write_text
 from netmarker.workflow import (
-    DEFAULT_MIN_SPREAD,
-    check_spread,
     crossvalidate_with_baselines,
     evaluate_survival,
     load_training_data,
     predict_cohort,
+    spread_problem,
     train_drug_model,
 )
 
@@ -163,7 +162,9 @@ def _run(
         # `netmarker predict` refuses a median split of near-constant predictions; the demo
         # records that verdict and forces the split only to show the SIMULATED machinery
         predictions = predict_cohort(model, cohort.expression, standardize="cohort", min_spread=0.0)
-        refused = spread_refusal(predictions, model)
+        refused = spread_problem(
+            predictions.set_index("sample")["predicted"], model.metadata.get("response_sd")
+        )
         evaluation = evaluate_survival(predictions, cohort.clinical)
         # the same files `netmarker predict` writes and `netmarker evaluate` reads
         write_table(predictions, out / f"simulated_{label}_predictions.tsv")
@@ -227,19 +228,6 @@ def _load_inputs(store: EmbeddedStore, paths: dict[str, Path]) -> None:
     load_network_file(store, paths["network"], NETWORK)
     load_pathways_file(store, paths["pathways"], source="reactome")
     load_targets_file(store, paths["targets"], source="kong2020")
-
-
-def spread_refusal(predictions: pd.DataFrame, model: Any) -> str | None:
-    """Why ``netmarker predict`` would refuse the median split of ``predictions`` (or None)."""
-    try:
-        check_spread(
-            predictions.set_index("sample")["predicted"],
-            model.metadata.get("response_sd"),
-            DEFAULT_MIN_SPREAD,
-        )
-    except NetmarkerError as exc:
-        return str(exc)
-    return None
 
 
 @dataclass

@@ -382,25 +382,36 @@ def predict_cohort(
     )
 
 
-def check_spread(predicted: pd.Series, response_sd: float | None, min_spread: float) -> None:
-    """Refuse a median split of predictions whose spread is negligible (noise, not groups)."""
+def spread_problem(
+    predicted: pd.Series, response_sd: float | None, min_spread: float = DEFAULT_MIN_SPREAD
+) -> str | None:
+    """Why a median split of ``predicted`` would separate noise, or None when it would not.
+
+    The spread is judged against the training response's SD (``response_sd``, in the model's
+    metadata); without it only constant predictions are a problem.
+    """
     sd = float(predicted.std(ddof=0))
     if not np.isfinite(sd) or sd == 0:
-        raise NetmarkerError(
-            "the predictions are the same for every sample: a median split would be arbitrary"
-        )
-    if response_sd is None:
-        log.warning(
-            "the model does not record its training response's spread (saved by an older "
-            "netmarker); the median split cannot be checked for negligible spread"
-        )
-        return
-    if sd < min_spread * response_sd:
-        raise NetmarkerError(
+        return "the predictions are the same for every sample: a median split would be arbitrary"
+    if response_sd is not None and sd < min_spread * response_sd:
+        return (
             f"the predictions barely vary (SD {sd:.3g}, {sd / response_sd:.1%} of the training "
             f"response's SD {response_sd:.3g}; --min-spread {min_spread:g}): a median split "
             "would separate noise, not predicted responders. The model has no usable signal "
             "for this cohort"
+        )
+    return None
+
+
+def check_spread(predicted: pd.Series, response_sd: float | None, min_spread: float) -> None:
+    """Refuse a median split of predictions whose spread is negligible (noise, not groups)."""
+    problem = spread_problem(predicted, response_sd, min_spread)
+    if problem:
+        raise NetmarkerError(problem)
+    if response_sd is None:
+        log.warning(
+            "the model does not record its training response's spread (saved by an older "
+            "netmarker); the median split cannot be checked for negligible spread"
         )
 
 
