@@ -174,7 +174,7 @@ def train_command(
     from netmarker.model import biomarker_table, save_model
     from netmarker.workflow import load_training_data, train_drug_model
 
-    store = store_from(ctx, existing=True)
+    store = store_from(ctx)
     data = load_training_data(
         expression, response, drug, measure=measure, synonyms=_synonyms(vocabulary)
     )
@@ -226,7 +226,7 @@ def cv_command(
     from netmarker.report import write_table
     from netmarker.workflow import crossvalidate_with_baselines, load_training_data
 
-    store = store_from(ctx, existing=True)
+    store = store_from(ctx)
     data = load_training_data(
         expression, response, drug, measure=measure, synonyms=_synonyms(vocabulary)
     )
