@@ -317,7 +317,11 @@ def _run(
             "seed": seed,
             "treated_patients": len(treated),
             "treated_with_expression": len(columns),
-            "model": {"id": model.metadata["model_id"], "features": model.feature_names},
+            "model": {
+                "id": model.metadata["model_id"],
+                "features": model.feature_names,
+                "organoid_loocv": model.cv_metrics,
+            },
             "results": rows,
             "empirical_p_vs_random_modules": empirical,
             "verdict": text,
@@ -327,7 +331,8 @@ def _run(
         },
         out / "kong2020.json",
     )
-    write_text(_readme(summary, text, len(columns), empirical, seconds), out / "README.md")
+    loocv = model.cv_metrics.get("spearman_r")
+    write_text(_readme(summary, text, len(columns), empirical, seconds, loocv), out / "README.md")
     return Kong2020Result(table=summary, verdict=text, report_dir=out)
 
 
@@ -339,14 +344,25 @@ def _fetched_checksums(data: Path) -> list[dict[str, Any]]:
     return [{k: r.get(k) for k in keep} for r in json.loads(manifest.read_text())]
 
 
+def _num(value: float | None) -> str:
+    return f"{value:.3g}" if isinstance(value, float) and np.isfinite(value) else "not available"
+
+
 def _readme(
-    summary: pd.DataFrame, text: str, n: int, empirical: float | None, seconds: float
+    summary: pd.DataFrame,
+    text: str,
+    n: int,
+    empirical: float | None,
+    seconds: float,
+    loocv: float | None,
 ) -> str:
     lines = [
         "# Kong et al. 2020, 5-FU on TCGA-COAD (netmarker reproduce kong2020)",
         "",
         f"{n} primary tumours of fluorouracil-treated patients; overall survival of the",
         "median split of predicted organoid ln(IC50) (lower = predicted responder).",
+        f"The organoid model's own leave-one-out Spearman r is {_num(loocv)}: a model that",
+        "does not predict organoids is not expected to predict patients.",
         "",
         "| features | n | log-rank p | Cox HR (responders) | 95% CI |",
         "|---|---|---|---|---|",
@@ -364,7 +380,7 @@ def _readme(
         lines.append(f"| {r['features']} | {r['n']} | {p_text} | {hr_text} | {ci} |")
     lines += [
         "",
-        f"Empirical p of the network model among random modules: {empirical}",
+        f"Empirical p of the network model among random modules: {_num(empirical)}",
         "",
         f"**Verdict:** {text}",
         "",
