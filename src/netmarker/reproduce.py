@@ -37,8 +37,9 @@ from netmarker.features import score_modules
 from netmarker.fetch import HttpOptions
 from netmarker.fetch_gdc import GDC_API, GdcClient, fetch_gdc
 from netmarker.graph.embedded import EmbeddedStore
-from netmarker.io.clinical import read_survival, read_tcga_biotab_drug
+from netmarker.io.clinical import read_survival, read_tcga_biotab_drug, split_drug_names
 from netmarker.io.common import file_checksum
+from netmarker.io.drugnames import DrugSynonyms
 from netmarker.io.gdc import read_gdc_files
 from netmarker.io.samples import tcga_patient
 from netmarker.loading import load_network_file, load_pathways_file, load_targets_file
@@ -54,7 +55,7 @@ from netmarker.workflow import (
 
 PROJECT = "TCGA-COAD"
 #: what ``fetch gdc`` writes that this analysis reads
-NEEDED = ("sample_sheet.tsv", "expression", "clinical.tsv")
+NEEDED = ("sample_sheet.tsv", "expression", "clinical.tsv", "treatments.tsv")
 
 Step = Callable[[str], None]
 
@@ -70,10 +71,7 @@ class Kong2020Result:
 
 def missing_inputs(data: Path) -> list[str]:
     """What ``fetch gdc --project TCGA-COAD`` output ``data`` lacks (empty: complete)."""
-    missing = [n for n in NEEDED if not (data / n).exists()]
-    if not list((data / "clinical").glob("*clinical_drug*")):
-        missing.append("clinical/*clinical_drug*.txt (BCR Biotab drug table)")
-    return missing
+    return [n for n in NEEDED if not (data / n).exists()]
 
 
 def ensure_tcga_coad(
@@ -98,13 +96,21 @@ def ensure_tcga_coad(
 
 
 def fluorouracil_patients(data: Path) -> tuple[set[str], str]:
-    """TCGA patients with a fluorouracil record in the BCR Biotab drug table(s) of ``data``."""
+    """TCGA patients with a fluorouracil record (alone or in a regimen) in the BCR Biotab
+    drug table(s) of ``data``, else in the GDC treatment records (``treatments.tsv``)."""
     tables = sorted((data / "clinical").glob("*clinical_drug*"))
     patients: set[str] = set()
     for path in tables:
         drugs = read_tcga_biotab_drug(path)
         patients |= set(drugs.loc[drugs["drug"] == DRUG, "patient"])
-    return patients, ", ".join(p.name for p in tables)
+    if tables:
+        return patients, ", ".join(p.name for p in tables)
+    synonyms = DrugSynonyms()
+    records = pd.read_csv(data / "treatments.tsv", sep="\t", dtype=str).fillna("")
+    for patient, agents in zip(records["patient"], records["therapeutic_agents"], strict=True):
+        if any(DRUG in split_drug_names(a, synonyms) for a in agents.split(";") if a.strip()):
+            patients.add(patient)
+    return patients, "treatments.tsv (GDC therapeutic_agents)"
 
 
 def _cox(table: pd.DataFrame) -> dict[str, Any]:
