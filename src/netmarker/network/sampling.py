@@ -175,8 +175,9 @@ def _draw_many(
     size_off: np.ndarray,
     keys: np.ndarray,
     out: np.ndarray,
+    start: int = 0,
 ) -> None:
-    """All draws of several sets: set ``i`` fills ``out[:, size_off[i]:size_off[i + 1]]``."""
+    """Draws ``start ...`` of several sets (set ``i`` fills columns ``size_off[i:i + 2]``)."""
     n_random = out.shape[0]
     max_k = 1
     for g in range(grp_k.size):
@@ -191,7 +192,7 @@ def _draw_many(
                 grp_bin[g0:g1],
                 grp_k[g0:g1],
                 keys[i],
-                r,
+                start + r,
                 scratch,
                 swaps,
                 out[r, size_off[i] : size_off[i + 1]],
@@ -206,8 +207,12 @@ def draw_sets(
     seed: int,
     side: str,
     names: list[str],
+    start: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Draws of many sets at once: ((n_random, total) ids, column offsets per set)."""
+    """Draws ``start ... start + n_random - 1`` of many sets: ((n_random, total) ids, offsets).
+
+    Row ``i`` holds draw ``start + i`` of every set; the column offsets split it per set.
+    """
     grp_bins, grp_ks, sizes = [], [], []
     for nodes in sets:
         b, k = group_by_bin(bins, nodes)
@@ -228,5 +233,6 @@ def draw_sets(
         size_off,
         keys,
         out,
+        start,
     )
     return out, size_off
