@@ -125,12 +125,17 @@ def compute_proximity(
     seed: int = DEFAULT_SEED,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
+    dask: str | None = None,
 ) -> ModuleRun:
-    """Network proximity of every drug (or ``drugs``) to every pathway; written to the store."""
+    """Network proximity of every drug (or ``drugs``) to every pathway; written to the store.
+
+    ``dask`` (a scheduler address, ``tcp://HOST:8786``) runs the grid's blocks on that Dask
+    cluster; the rows are the same as a local run's.
+    """
     # imported here: the numba kernels are heavy, and `netmarker --help` should stay instant
     from netmarker.network.distances import cached_shortest_path_lengths
     from netmarker.network.graph import Network
-    from netmarker.network.proximity import proximity
+    from netmarker.network.proximity import collect, iter_proximity, prepare_grid
 
     net_name = resolve_network(store, network)
     targets = _drug_targets(store, drugs)
@@ -139,16 +144,16 @@ def compute_proximity(
         raise NotFoundError("no pathways loaded: run `netmarker load pathways FILE.gmt`")
     net = Network.from_edges(store.edges(net_name))
     distances = cached_shortest_path_lengths(net, cache_dir or distance_cache_dir())
-    result = proximity(
-        net,
-        distances,
-        targets,
-        pathways,
-        n_random=n_random,
-        min_bin_size=min_bin_size,
-        seed=seed,
-        progress=progress,
+    grid = prepare_grid(
+        net, targets, pathways, n_random=n_random, min_bin_size=min_bin_size, seed=seed
     )
+    if dask:
+        from netmarker.network.cluster import connect, iter_proximity_dask
+
+        with connect(dask) as client:
+            result = collect(grid, iter_proximity_dask(grid, distances, client, progress=progress))
+    else:
+        result = collect(grid, iter_proximity(grid, distances, progress=progress))
     params = {
         "n_random": n_random,
         "min_bin_size": min_bin_size,

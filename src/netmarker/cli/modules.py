@@ -65,6 +65,12 @@ def compute(
     ),
     top_k: int = typer.Option(100, "--top-k", min=1, help="RWR module size."),
     as_json: bool = typer.Option(False, "--json", help="Print the run record as JSON."),
+    dask: str | None = typer.Option(
+        None,
+        "--dask",
+        envvar="NETMARKER_DASK_SCHEDULER",
+        help="Run the proximity grid on this Dask scheduler (tcp://HOST:8786); rwr runs locally.",
+    ),
 ) -> None:
     """Compute proximity (or RWR) modules for --drug NAME or --all and write them to the store."""
     if bool(drug) == all_drugs:
@@ -86,6 +92,7 @@ def compute(
                 min_bin_size=min_bin_size,
                 seed=seed,
                 progress=tick,
+                dask=dask,
             )
         else:
             run = compute_propagation(

@@ -18,7 +18,7 @@ results exact and independent of the thread count and of how the grid is split i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numba as nb
@@ -282,16 +282,18 @@ def proximity(
     grid = prepare_grid(
         network, targets, gene_sets, n_random=n_random, min_bin_size=min_bin_size, seed=seed
     )
-    n = network.n_nodes
-    if distances.shape != (n, n):
-        raise ValueError(f"distances are {distances.shape}, the network has {n} nodes")
+    return collect(grid, iter_proximity(grid, distances, progress=progress))
+
+
+def collect(grid: ProximityGrid, blocks: Iterable[pd.DataFrame]) -> ProximityResult:
+    """One result from a grid's blocks (computed in any order, anywhere): rows sorted."""
     result = ProximityResult(
         table=pd.DataFrame(columns=RESULT_COLUMNS),
         dropped=grid.dropped,
         skipped_drugs=grid.skipped_drugs,
         skipped_pathways=grid.skipped_pathways,
     )
-    frames = list(iter_proximity(grid, distances, progress=progress))
+    frames = list(blocks)
     if frames:
         table = pd.concat(frames, ignore_index=True)
         result.table = table.sort_values(["drug", "z", "pathway"], kind="stable").reset_index(
