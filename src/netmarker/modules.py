@@ -265,3 +265,27 @@ def proximal_modules(
     members = store.members()
     members = members[members["pathway"].isin(chosen)]
     return _gene_sets(members, "pathway")
+
+
+def grid_summary(
+    table: pd.DataFrame, z_cutoff: float = DEFAULT_Z_CUTOFF, top: int = 20
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Counts of a big proximity run and its ``top`` rows by z (for ``compute --all``).
+
+    Counts: drugs, pathways, pairs, pairs with ``z <= z_cutoff`` and how many of those to
+    expect by chance if z were standard normal under the null, and drugs with at least one.
+    """
+    from scipy.stats import norm
+
+    proximal = table["z"] <= z_cutoff
+    counts = {
+        "drugs": int(table["drug"].nunique()),
+        "pathways": int(table["pathway"].nunique()),
+        "pairs": len(table),
+        "proximal_pairs": int(proximal.sum()),
+        "expected_by_chance": float(len(table) * norm.cdf(z_cutoff)),
+        "drugs_with_proximal": int(table.loc[proximal, "drug"].nunique()),
+    }
+    cols = [c for c in ["drug", "pathway", "distance", "z", "p", "q"] if c in table.columns]
+    best = table.nsmallest(top, ["z"])[cols].reset_index(drop=True)
+    return counts, best
