@@ -18,6 +18,7 @@ results exact and independent of the thread count and of how the grid is split i
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -28,9 +29,9 @@ import pandas as pd
 from netmarker.network.graph import Network
 from netmarker.network.sampling import (
     DegreeBins,
+    SetDraws,
     degree_bins,
     draw_set,
-    draw_sets,
     group_by_bin,
     stream_key,
 )
@@ -95,6 +96,11 @@ class ProximityGrid:
     skipped_drugs: list[str]
     skipped_pathways: list[str]
 
+    @functools.cached_property
+    def target_draws(self) -> SetDraws:
+        """The drugs' random target sets, prepared once for every block and batch of draws."""
+        return SetDraws(self.bins, self.t_sets, seed=self.seed, side="targets", names=self.drugs)
+
     @property
     def n_pairs(self) -> int:
         """Number of (drug, pathway) rows the grid yields."""
@@ -139,15 +145,7 @@ class ProximityGrid:
             return _frame(self, start, stop, obs, s1, s2, n_le)
         for r0 in range(0, self.n_random, _DRAWS_PER_BATCH):
             r1 = min(self.n_random, r0 + _DRAWS_PER_BATCH)
-            t_draws, _ = draw_sets(
-                self.bins,
-                self.t_sets,
-                r1 - r0,
-                seed=self.seed,
-                side="targets",
-                names=self.drugs,
-                start=r0,
-            )
+            t_draws = self.target_draws.draws(r0, r1 - r0)
             _null_moments(
                 distances,
                 self.bins.nodes,
@@ -181,9 +179,7 @@ class ProximityGrid:
         progress: Callable[[int], None] | None,
     ) -> None:
         """The null for few targets in all: per draw, a transposed copy of their columns."""
-        t_draws, _ = draw_sets(
-            self.bins, self.t_sets, self.n_random, seed=self.seed, side="targets", names=self.drugs
-        )
+        t_draws = self.target_draws.draws(0, self.n_random)
         for r0 in range(0, self.n_random, _DRAWS_PER_BATCH):
             r1 = min(self.n_random, r0 + _DRAWS_PER_BATCH)
             sums = _null_sums_few_targets(
