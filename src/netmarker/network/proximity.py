@@ -54,7 +54,7 @@ _DRAWS_PER_BATCH = 50
 #: up to this many targets in all (summed over drugs), the null gathers their distance
 #: columns per draw (cost ~ targets x genes); above, it builds each drawn set's nearest-gene
 #: row over all nodes (cost ~ nodes x genes, shared by every drug). Both give the same sums;
-#: the crossover was measured on STRING v12 >= 700 (benchmarks/RESULTS.md).
+#: the crossover was estimated from runs on STRING v12 >= 700 (benchmarks/RESULTS.md).
 _FEW_TARGETS = 384
 #: default bound on the result rows of one block of pathways
 DEFAULT_BLOCK_ROWS = 250_000
