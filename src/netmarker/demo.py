@@ -34,12 +34,14 @@ from netmarker.loading import load_network_file, load_pathways_file, load_target
 from netmarker.model import biomarker_table, save_model
 from netmarker.modules import DEFAULT_SEED, DEFAULT_Z_CUTOFF, compute_proximity
 from netmarker.report import plot_kaplan_meier, write_json, write_table, write_text
+from netmarker.verdict import describe
 from netmarker.workflow import (
     crossvalidate_with_baselines,
     evaluate_survival,
     load_training_data,
     predict_cohort,
     train_drug_model,
+    write_biomarkers,
 )
 
 DRUG = "FLUOROURACIL"
@@ -134,8 +136,13 @@ def _run(
 
     say("training a ridge model of 5-FU ln(IC50) on organoid module scores (LOOCV)")
     training = load_training_data(paths["expression"], paths["response"], DRUG)
-    model = train_drug_model(store, training, network=NETWORK, method="ridge", cv="loo", seed=seed)
+    # 199 label permutations (p resolution 0.005) keep the demo short; train uses 1,000
+    model = train_drug_model(
+        store, training, network=NETWORK, method="ridge", cv="loo", seed=seed, permutations=199
+    )
     save_model(model, out / "model.json")
+    write_biomarkers(store, model)  # only a model with signal becomes a BIOMARKER module
+    say(describe(model.metadata["verdict"]))
     write_table(biomarker_table(model), out / "biomarkers.tsv")
 
     say(f"baselines: drug targets, all pathways, {n_random_modules} random module sets")
