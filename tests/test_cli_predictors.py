@@ -384,6 +384,21 @@ def test_train_verdict_gates_biomarkers_and_predict_carries_it(
     assert len(warnings) == 1 and warnings[0].startswith("warning: ")
     assert r.json()["verdict"]["verdict"] == "no signal" and r.json()["samples"] == 22
     assert set(pd.read_csv(preds, sep="\t")["model_verdict"]) == {"no signal"}
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        "predict",
+        "--model",
+        str(model_path),
+        "-e",
+        EXPR,
+        "-o",
+        str(preds),
+        "--min-size",
+        "3",
+    )
+    assert r.code == 0, r.err
+    assert "warning: --min-size 3 differs from the model's training value 2" in r.err
 
 
 @pytest.mark.slow
