@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 
@@ -158,3 +160,66 @@ def show(
             title += ")"
             rows = rows[["rank", "gene", "score"]]
     print_frame(rows.reset_index(drop=True), fmt=fmt.value, title=title)
+
+
+@app.command("explain")
+def explain(
+    ctx: typer.Context,
+    drug: str = typer.Option(..., "--drug", "-d", help="Drug name."),
+    pathway: str = typer.Option(..., "--pathway", "-p", help="Pathway id (gene set name)."),
+    network: str | None = typer.Option(None, "--network", "-n", help="Network name."),
+    max_paths: int | None = typer.Option(
+        None, "--max-paths", "-k", min=1, help="Show the first K shortest paths per target."
+    ),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, tsv (paths), json."),
+    graphml: Path | None = typer.Option(None, "--graphml", help="Write the subnetwork (GraphML)."),
+    cytoscape: Path | None = typer.Option(
+        None, "--cytoscape", help="Write the subnetwork as Cytoscape.js JSON."
+    ),
+    png: Path | None = typer.Option(None, "--png", "--plot", help="Draw it (.png or .svg)."),
+    show_cypher: bool = typer.Option(
+        False, "--cypher", help="Print the Cypher query (with :param lines) for Neo4j Browser."
+    ),
+) -> None:
+    """The shortest paths from each target of a drug to the pathway's nearest genes (why d_c)."""
+    from netmarker.explain import explain_cypher, explain_proximity, write_subnetwork
+
+    store = store_from(ctx)
+    if show_cypher:
+        sys.stdout.write(explain_cypher(store, drug, pathway, network))
+        return
+    expl = explain_proximity(store, drug, pathway, network=network, max_paths=max_paths)
+    for path, kind in ((graphml, "graphml"), (cytoscape, "cytoscape")):
+        if path is not None:
+            write_subnetwork(expl, path, kind)
+    if png is not None:
+        from netmarker.plots import draw_explanation
+
+        draw_explanation(expl, png)
+    if fmt is Format.json:
+        print_json(expl.to_dict())
+        return
+    if fmt is Format.tsv:
+        print_frame(expl.paths, fmt="tsv")
+        return
+    s = expl.summary()
+    stored = (
+        "nothing stored (run `netmarker modules compute`)"
+        if expl.stored is None
+        else f"stored d_c = {s['stored_d_c']:.4g}, z = {s['z']:.3f}"
+        + ("" if expl.matches_stored else "  [differs: the network or targets changed since]")
+    )
+    console.print(
+        f"[bold]{expl.drug}[/] -> [bold]{expl.pathway}[/] on {expl.network}: "
+        f"d_c = {expl.distance:.4g} from {s['targets_used']} target(s); {stored}",
+        highlight=False,
+    )
+    print_frame(expl.targets, title="targets: hops to the nearest pathway gene (enter d_c)")
+    shown = f"{len(expl.paths)} of {s['paths_total']}"
+    print_frame(expl.paths, title=f"shortest paths ({shown})")
+    print_frame(expl.genes, title="genes on the paths (degree in the network)")
+    if expl.pathway_genes_left_out:
+        console.print(
+            f"pathway genes left out (outside the largest component or not in the network): "
+            f"{len(expl.pathway_genes_left_out)}"
+        )

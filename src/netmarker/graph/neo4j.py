@@ -581,6 +581,33 @@ class Neo4jStore:
         rows = self._table("biomarkers", drug=drug)
         return _frame(rows, BIOMARKER_COLUMNS, ["drug", "rank"])
 
+    # -- explanations (netmarker.explain): paths and components in Cypher ---------------------
+    def explain_paths(self, network: str, drug: str, pathway: str) -> list[tuple[str, list[str]]]:
+        """(target, genes) of every shortest path from ``drug``'s targets to ``pathway``."""
+        rows = self._read("read/explain_paths", network=network, drug=drug, pathway=pathway)
+        return [(row[0], list(row[1])) for row in rows]
+
+    def gene_degrees(self, network: str, genes: list[str]) -> dict[str, int]:
+        """Degree of each gene in the published ``network`` (0 when it is not in it)."""
+        rows = self._read("read/gene_degrees", network=network, genes=list(genes))
+        return {symbol: int(degree) for symbol, degree in rows}
+
+    def in_largest_component(self, network: str, genes: list[str]) -> dict[str, bool] | None:
+        """Whether each gene lies in the component holding most of ``network``'s genes.
+
+        None when none of the genes' components holds more than half of them (then only
+        the whole edge list can tell which component is the largest).
+        """
+        limit = self.network_size(network)["genes"] // 2 + 1
+        degree = self.gene_degrees(network, genes)
+        anchors = sorted((g for g in genes if degree[g] > 0), key=lambda g: (-degree[g], g))
+        for anchor in anchors[:3]:
+            params = {"network": network, "gene": anchor}
+            if self._read("read/component_size", **params, limit=limit)[0][0] >= limit:
+                reached = set(self._read("read/component_reach", **params, genes=list(genes))[0][0])
+                return {g: g in reached for g in genes}
+        return None
+
     # -- housekeeping ------------------------------------------------------------------------
     def clear(self) -> None:
         """Remove every netmarker node and relationship; the schema and other data stay."""
