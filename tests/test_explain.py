@@ -261,3 +261,62 @@ def test_demo_five_fu_pyrimidine(tmp_path: Path) -> None:
     assert five.stored["distance"] == five.distance == 0.0
     assert five.paths["path"].tolist() == ["TYMS"]
     assert five.genes["role"].tolist() == ["target+pathway"]
+
+
+# -- reverse and cross-drug queries ---------------------------------------------------------
+def test_drugs_near_pathway_and_similar(small_store: EmbeddedStore) -> None:
+    from netmarker.queries import drugs_near_pathway, similar_drugs
+
+    prox = small_store.proximity()
+    for pathway in prox["pathway"].unique():
+        every = drugs_near_pathway(small_store, pathway, z_cutoff=None)
+        assert sorted(every["drug"]) == ["DRUGA", "DRUGB"]
+        assert every["z"].is_monotonic_increasing
+        near = drugs_near_pathway(small_store, pathway, z_cutoff=0.0)
+        assert set(near["drug"]) == set(every.loc[every["z"] <= 0.0, "drug"])
+    sim = similar_drugs(small_store, "DRUGA", z_cutoff=0.5)
+    assert sim["drug"].tolist() == ["DRUGB"]
+    a = prox[prox["drug"] == "DRUGA"].set_index("pathway")["z"]
+    b = prox[prox["drug"] == "DRUGB"].set_index("pathway")["z"].reindex(a.index)
+    in_a, in_b = set(a.index[a <= 0.5]), set(b.index[b <= 0.5])
+    row = sim.iloc[0]
+    assert row["jaccard"] == pytest.approx(len(in_a & in_b) / len(in_a | in_b))
+    assert row["z_correlation"] == pytest.approx(np.corrcoef(a, b)[0, 1])
+    assert (row["shared_proximal"], row["proximal"], row["n_pathways"]) == (
+        len(in_a & in_b),
+        len(in_b),
+        5,
+    )
+
+
+def test_similar_ranks_by_overlap() -> None:
+    from netmarker.queries import _similarity
+
+    rows = pd.DataFrame({"z_query": [-3.0, -2.0, 1.0, 0.5], "z_other": [-2.5, 0.0, -2.0, 0.1]})
+    other, jaccard, corr, shared, proximal, n = _similarity("X", rows, -1.0)
+    assert (other, jaccard, shared, proximal, n) == ("X", 1 / 3, 1, 2, 4)
+    assert corr == pytest.approx(np.corrcoef(rows["z_query"], rows["z_other"])[0, 1])
+
+
+def test_cli_show_pathway_and_similar(
+    tmp_path: Path,
+    inputs: dict[str, Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NETMARKER_CACHE", str(tmp_path / "cache"))
+    root = ["--store", str(tmp_path / "store")]
+    load_small_inputs(capsys, monkeypatch, root, inputs)
+    r = run_cli(capsys, monkeypatch, *root, "modules", "compute", "--all", "--n-random", "20")
+    assert r.code == 0, r.err
+    show = [*root, "modules", "show", "--pathway", "near_tyms"]
+    rows = run_cli(capsys, monkeypatch, *show, "--all-rows", "-f", "json").json()
+    assert sorted(r["drug"] for r in rows) == ["ERLOTINIB", "FLUOROURACIL"]
+    assert all(r["pathway"] == "NEAR_TYMS" for r in rows)
+    table = run_cli(capsys, monkeypatch, *show, "--z-cutoff", "100")
+    assert table.code == 0 and "drugs proximal to NEAR_TYMS" in table.out
+    both = run_cli(capsys, monkeypatch, *root, "modules", "show", "-d", "5-FU", "-p", "X")
+    assert both.code != 0
+    sim = run_cli(capsys, monkeypatch, *root, "modules", "similar", "-d", "5-FU", "-f", "json")
+    assert sim.code == 0, sim.err
+    assert [r["drug"] for r in sim.json()] == ["ERLOTINIB"]

@@ -60,3 +60,28 @@ def test_demo_five_fu_pyrimidine_on_neo4j(tmp_path: Path, neo4j_store: Neo4jStor
     five = explain_proximity(neo4j_store, "5-FU", "REACTOME_PYRIMIDINE_METABOLISM")
     assert five.distance == five.stored["distance"] == 0.0
     assert five.paths["path"].tolist() == ["TYMS"]
+
+
+def test_reverse_and_similar_queries_equal_embedded(
+    tmp_path: Path, neo4j_store: Neo4jStore
+) -> None:
+    from netmarker.queries import drugs_near_pathway, similar_drugs, z_profiles
+
+    embedded = EmbeddedStore(tmp_path / "store")
+    for i, store in enumerate((embedded, neo4j_store)):
+        fill_small(store)
+        compute_proximity(store, n_random=20, min_bin_size=10, cache_dir=tmp_path / f"c{i}")
+    for pathway in embedded.pathways()["pathway"]:
+        for cutoff in (None, 0.0, -1.2816):
+            pd.testing.assert_frame_equal(
+                drugs_near_pathway(embedded, pathway, z_cutoff=cutoff),
+                drugs_near_pathway(neo4j_store, pathway, z_cutoff=cutoff),
+            )
+    for drug in ("DRUGA", "DRUGB"):
+        pd.testing.assert_frame_equal(
+            z_profiles(embedded, drug, "ppi"), z_profiles(neo4j_store, drug, "ppi")
+        )
+        for cutoff in (0.5, -1.2816):
+            a = similar_drugs(embedded, drug, z_cutoff=cutoff)
+            pd.testing.assert_frame_equal(a, similar_drugs(neo4j_store, drug, z_cutoff=cutoff))
+            assert len(a) == 1

@@ -9,6 +9,8 @@ from pathlib import Path
 import typer
 
 from netmarker.cli.context import console, print_frame, print_json, progress_bar, store_from
+from netmarker.explain import resolve_pathway
+from netmarker.graph import GraphStore
 from netmarker.modules import (
     DEFAULT_SEED,
     DEFAULT_Z_CUTOFF,
@@ -126,7 +128,10 @@ def compute(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    drug: str = typer.Option(..., "--drug", "-d", help="Drug name."),
+    drug: str | None = typer.Option(None, "--drug", "-d", help="Drug name."),
+    pathway: str | None = typer.Option(
+        None, "--pathway", "-p", help="Instead of --drug: the drugs proximal to this pathway."
+    ),
     network: str | None = typer.Option(None, "--network", "-n", help="Network name."),
     method: Method = typer.Option(Method.proximity, "--method", "-m"),
     z_cutoff: float | None = typer.Option(
@@ -135,8 +140,14 @@ def show(
     all_rows: bool = typer.Option(False, "--all-rows", help="Show every pathway."),
     fmt: Format = typer.Option(Format.table, "--format", "-f"),
 ) -> None:
-    """Show a drug's stored modules (proximal pathways, or the RWR gene module)."""
+    """Show a drug's stored modules (proximal pathways, or the RWR gene module), or with
+    --pathway the drugs a pathway is proximal to."""
+    if (drug is None) == (pathway is None):
+        raise typer.BadParameter("give --drug NAME or --pathway ID")
     store = store_from(ctx)
+    if pathway is not None:
+        _show_pathway(store, pathway, network, None if all_rows else z_cutoff, fmt)
+        return
     name = resolve_drug(store, drug)
     net_name = resolve_network(store, network)
     if method is Method.proximity:
@@ -223,3 +234,47 @@ def explain(
             f"pathway genes left out (outside the largest component or not in the network): "
             f"{len(expl.pathway_genes_left_out)}"
         )
+
+
+def _show_pathway(
+    store: GraphStore, pathway: str, network: str | None, z_cutoff: float | None, fmt: Format
+) -> None:
+    from netmarker.queries import drugs_near_pathway
+
+    rows = drugs_near_pathway(store, pathway, network=network, z_cutoff=z_cutoff)
+    net_name = resolve_network(store, network)
+    name = resolve_pathway(store, pathway)
+    title = f"drugs proximal to {name} on {net_name}" + (
+        "" if z_cutoff is None else f" (z <= {z_cutoff})"
+    )
+    if fmt is Format.table:
+        if rows.empty:
+            console.print(f"{title}: none stored")
+            return
+        first = rows.iloc[0]
+        title += f" (run {first['run']}, {first['n_random']} draws, seed {first['seed']})"
+        rows = rows[[c for c in ("drug", "distance", "z", "p", "q") if c in rows.columns]]
+    print_frame(rows, fmt=fmt.value, title=title)
+
+
+@app.command("similar")
+def similar(
+    ctx: typer.Context,
+    drug: str = typer.Option(..., "--drug", "-d", help="Drug name."),
+    network: str | None = typer.Option(None, "--network", "-n", help="Network name."),
+    z_cutoff: float = typer.Option(
+        DEFAULT_Z_CUTOFF, "--z-cutoff", help="Pathways with z <= this are proximal."
+    ),
+    top: int | None = typer.Option(None, "--top", min=1, help="Show the first N drugs."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f"),
+) -> None:
+    """Other drugs ranked by how much their proximal modules overlap this drug's (Jaccard on
+    proximal pathways, then the correlation of the z profiles)."""
+    from netmarker.queries import similar_drugs
+
+    store = store_from(ctx)
+    table = similar_drugs(store, drug, network=network, z_cutoff=z_cutoff)
+    if top is not None:
+        table = table.head(top)
+    name = resolve_drug(store, drug)
+    print_frame(table, fmt=fmt.value, title=f"drugs like {name} (z <= {z_cutoff})")

@@ -608,6 +608,16 @@ class Neo4jStore:
                 return {g: g in reached for g in genes}
         return None
 
+    def proximity_of_pathway(self, pathway: str, network: str) -> pd.DataFrame:
+        """PROXIMITY_COLUMNS of every drug's result for ``pathway`` on ``network``."""
+        rows = pd.DataFrame(self._table("drugs_near_pathway", pathway=pathway, network=network))
+        rows = rows.reindex(columns=PROXIMITY_COLUMNS)
+        return _frame(rows.to_numpy().tolist(), PROXIMITY_COLUMNS, ["drug", "network", "z"])
+
+    def z_profiles(self, drug: str, network: str) -> list[list[Any]]:
+        """[other drug, pathway, z of ``drug``, z of the other] per pathway both have."""
+        return self._table("z_profiles", drug=drug, network=network)
+
     # -- housekeeping ------------------------------------------------------------------------
     def clear(self) -> None:
         """Remove every netmarker node and relationship; the schema and other data stay."""
