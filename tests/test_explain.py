@@ -320,3 +320,22 @@ def test_cli_show_pathway_and_similar(
     sim = run_cli(capsys, monkeypatch, *root, "modules", "similar", "-d", "5-FU", "-f", "json")
     assert sim.code == 0, sim.err
     assert [r["drug"] for r in sim.json()] == ["ERLOTINIB"]
+
+
+def test_cli_plots_of_stored_results(
+    tmp_path: Path,
+    inputs: dict[str, Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NETMARKER_CACHE", str(tmp_path / "cache"))
+    root = ["--store", str(tmp_path / "store")]
+    load_small_inputs(capsys, monkeypatch, root, inputs)
+    assert run_cli(capsys, monkeypatch, *root, "modules", "compute", "--all").code == 0
+    for args in (
+        ["heatmap", "-o", str(tmp_path / "h.png"), "--z-cutoff", "10"],
+        ["zsize", "-d", "5-FU", "-o", str(tmp_path / "z.svg")],
+    ):
+        r = run_cli(capsys, monkeypatch, *root, "plot", *args)
+        assert r.code == 0, r.err
+        assert Path(args[args.index("-o") + 1]).stat().st_size > 5_000

@@ -202,3 +202,173 @@ def _check_frame(df: pd.DataFrame, columns: list[str], what: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise DataError(what, f"lacks column(s) {', '.join(missing)}")
+
+
+def _short(pathway: str) -> str:
+    """Pathway labels without the collection prefix (REACTOME_...), capped at 60 characters."""
+    name = pathway.split("_", 1)[1] if pathway.startswith(("REACTOME_", "KEGG_")) else pathway
+    return name if len(name) <= 60 else name[:57] + "..."
+
+
+def _cluster_order(matrix: np.ndarray) -> np.ndarray:
+    """Leaf order of average-linkage clustering of the rows (Euclidean); as is for < 3 rows."""
+    from scipy.cluster.hierarchy import leaves_list, linkage
+
+    if matrix.shape[0] < 3:
+        return np.arange(matrix.shape[0])
+    return leaves_list(linkage(matrix, method="average", metric="euclidean", optimal_ordering=True))
+
+
+def plot_z_heatmap(
+    proximity: pd.DataFrame,
+    path: str | Path,
+    *,
+    drugs: list[str] | None = None,
+    z_cutoff: float = -1.2816,
+    max_pathways: int = 60,
+) -> Path:
+    """Drug x pathway z-score heatmap, rows and columns clustered, proximal cells marked.
+
+    ``proximity`` has columns drug, pathway, z (one network). The pathways shown are those
+    proximal (z <= ``z_cutoff``) to at least one drug, the ``max_pathways`` with the lowest
+    z if there are more. A dot marks every proximal cell; the colour bar marks the cutoff.
+    """
+    _check_frame(proximity, ["drug", "pathway", "z"], "proximity table")
+    rows = proximity if drugs is None else proximity[proximity["drug"].isin(drugs)]
+    if rows.empty:
+        raise DataError("proximity table", "no results for the chosen drugs")
+    z = rows.pivot_table(index="pathway", columns="drug", values="z", aggfunc="first")
+    best = z.min(axis=1)
+    keep = best[best <= z_cutoff].sort_values().index[:max_pathways]
+    if not len(keep):
+        keep = best.sort_values().index[: min(max_pathways, 20)]
+    z = z.loc[keep]
+    filled = z.fillna(0.0).to_numpy()
+    z = z.iloc[_cluster_order(filled), _cluster_order(filled.T)]
+    limit = float(np.nanmax(np.abs(z.to_numpy()))) or 1.0
+    height = min(30.0, 1.8 + 0.2 * z.shape[0])
+    width = min(20.0, 4.5 + 0.35 * z.shape[1])
+    with _figure(path, figsize=(width, height)) as (fig, ax):
+        image = ax.imshow(z.to_numpy(), cmap=Z_CMAP, vmin=-limit, vmax=limit, aspect="auto")
+        yy, xx = np.nonzero(z.to_numpy() <= z_cutoff)
+        ax.scatter(xx, yy, s=6, c="black", marker="o", label=f"z <= {z_cutoff:g} (proximal)")
+        ax.set_xticks(range(z.shape[1]), z.columns, rotation=90)
+        ax.set_yticks(range(z.shape[0]), [_short(p) for p in z.index], fontsize=7)
+        ax.tick_params(length=0)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_visible(False)
+        bar = fig.colorbar(image, ax=ax, shrink=min(1.0, 8.0 / height), pad=0.02)
+        bar.set_label("proximity z-score")
+        bar.ax.axhline(z_cutoff, color="black", lw=1.5)
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False)
+        ax.set_title(
+            f"network proximity z, {z.shape[1]} drugs x {z.shape[0]} pathways (clustered)",
+            loc="left",
+            pad=18,
+        )
+    return Path(path)
+
+
+def plot_z_vs_size(
+    proximity: pd.DataFrame,
+    sizes: pd.Series,
+    path: str | Path,
+    *,
+    drug: str,
+    z_cutoff: float = -1.2816,
+    max_labels: int = 20,
+) -> Path:
+    """One drug's z against pathway size (genes), the proximal pathways coloured and labelled.
+
+    ``proximity`` has columns drug, pathway, z; ``sizes`` maps pathway -> number of genes.
+    The ``max_labels`` most proximal pathways are labelled (the title says when more are).
+    """
+    _check_frame(proximity, ["drug", "pathway", "z"], "proximity table")
+    rows = proximity[proximity["drug"] == drug].copy()
+    if rows.empty:
+        raise DataError("proximity table", f"no results for drug {drug}")
+    rows["size"] = rows["pathway"].map(sizes)
+    rows = rows.dropna(subset=["size"]).sort_values("z")
+    near = rows["z"] <= z_cutoff
+    with _figure(path, figsize=(11.0, 5.5)) as (_fig, ax):
+        ax.scatter(
+            rows.loc[~near, "size"], rows.loc[~near, "z"], s=12, c=OTHER_COLOUR, alpha=0.6,
+            label="not proximal", linewidths=0,
+        )  # fmt: skip
+        ax.scatter(
+            rows.loc[near, "size"], rows.loc[near, "z"], s=22, c=PROXIMAL_COLOUR,
+            label=f"proximal (z <= {z_cutoff:g}): {int(near.sum())}", linewidths=0,
+        )  # fmt: skip
+        ax.axhline(z_cutoff, color="black", lw=0.8, ls="--")
+        ax.set_xscale("log")
+        ax.set_xlabel("pathway size (genes)")
+        ax.set_ylabel("proximity z-score")
+        labelled = rows[near].head(max_labels)
+        _label_points(ax, labelled["size"].to_numpy(), labelled["z"].to_numpy(),
+                      [_short(p) for p in labelled["pathway"]])  # fmt: skip
+        more = int(near.sum()) - len(labelled)
+        title = f"{drug}: proximity to {len(rows)} pathways"
+        if more > 0:
+            title += f" ({more} more proximal pathways not labelled)"
+        ax.set_title(title, loc="left")
+        ax.legend(loc="upper left", frameon=False)
+    return Path(path)
+
+
+def _label_points(ax: Any, x: np.ndarray, y: np.ndarray, labels: list[str]) -> None:
+    """Labels in a column right of the axes, in the order of their points' y, with leader
+    lines: they never overlap each other or the points."""
+    n = len(labels)
+    if not n:
+        return
+    step = min(0.05, 0.96 / n)
+    for i, (xi, yi, text) in enumerate(sorted(zip(x, y, labels, strict=True), key=lambda t: t[1])):
+        ax.annotate(
+            text, (xi, yi), xytext=(1.03, 0.02 + i * step), textcoords="axes fraction",
+            fontsize=7, va="center", ha="left",
+            arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.4, "shrinkB": 3},
+        )  # fmt: skip
+
+
+def plot_coefficients(
+    coefficients: pd.DataFrame, path: str | Path, *, title: str | None = None
+) -> Path:
+    """A model's features as horizontal bars of their coefficient, largest |coefficient| on top.
+
+    ``coefficients`` has columns feature, coefficient (e.g. ``model.biomarker_table``).
+    """
+    _check_frame(coefficients, ["feature", "coefficient"], "coefficient table")
+    rows = coefficients.dropna(subset=["coefficient"])
+    if rows.empty:
+        raise DataError("coefficient table", "no coefficients to draw")
+    rows = rows.reindex(rows["coefficient"].abs().sort_values().index)
+    colours = np.where(rows["coefficient"] > 0, PROXIMAL_COLOUR, ROLE_STYLE["pathway"][0])
+    with _figure(path, figsize=(8.0, min(20.0, 1.5 + 0.28 * len(rows)))) as (_fig, ax):
+        ax.barh(range(len(rows)), rows["coefficient"], color=colours)
+        ax.set_yticks(range(len(rows)), [_short(str(f)) for f in rows["feature"]])
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_xlabel("coefficient (standardised features)")
+        ax.set_title(title or "model coefficients", loc="left")
+    return Path(path)
+
+
+def plot_survival(
+    time: pd.Series,
+    event: pd.Series,
+    groups: pd.Series,
+    path: str | Path,
+    **kwargs: Any,
+) -> Path:
+    """Kaplan-Meier curves with numbers at risk (``report.plot_kaplan_meier``) in the house
+    style; PNG or SVG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from netmarker.report import plot_kaplan_meier
+
+    if Path(path).suffix.lstrip(".").lower() not in FORMATS:
+        raise DataError(path, f"figures are written as {' or '.join(FORMATS)}")
+    with plt.rc_context(STYLE):
+        return plot_kaplan_meier(time, event, groups, path, **kwargs)
