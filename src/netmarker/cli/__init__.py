@@ -7,7 +7,7 @@ import sys
 import typer
 
 from netmarker import __version__
-from netmarker.cli import context, db, demo, fetch, load, modules, plot, predictors
+from netmarker.cli import context, db, demo, fetch, load, modules, plot, predictors, report
 from netmarker.cli.context import StoreOptions
 from netmarker.errors import NetmarkerError
 
@@ -77,6 +77,7 @@ app.add_typer(db.app, name="db", rich_help_panel="Graph store")
 app.command("fetch", rich_help_panel="Graph store")(fetch.fetch_command)
 app.add_typer(modules.app, name="modules", rich_help_panel="Query layer: drug-proximal modules")
 app.add_typer(plot.app, name="plot", rich_help_panel="Figures and reports")
+app.command("report", rich_help_panel="Figures and reports")(report.report_command)
 for _name, _command in [
     ("features", predictors.features_command),
     ("train", predictors.train_command),
