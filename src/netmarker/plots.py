@@ -138,18 +138,14 @@ def draw_explanation(expl: Explanation, path: str | Path) -> Path:
             )  # fmt: skip
         degree = dict(zip(expl.genes["gene"], expl.genes["degree"], strict=True))
         for gene, (x, y) in pos.items():
-            right = layer[gene] == max(layer.values()) and n_cols > 1
+            # targets are labelled on their left, every other gene on its right: a label
+            # never sits on a neighbour in the same column, however full the column is
+            left = layer[gene] == 0 and n_cols > 1
             ax.annotate(
-                f"{gene} ({degree[gene]})",
-                (x, y),
-                xytext=(9 if right else -9, 0) if layer[gene] in (0, max(layer.values()))
-                else (0, 8),
-                textcoords="offset points",
-                ha=("left" if right else "right") if layer[gene] in (0, max(layer.values()))
-                else "center",
-                va="center" if layer[gene] in (0, max(layer.values())) else "bottom",
+                f"{gene} ({degree[gene]})", (x, y), xytext=(-9 if left else 9, 0),
+                textcoords="offset points", ha="right" if left else "left", va="center",
                 fontsize=8, zorder=3,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75},
             )  # fmt: skip
         handles = [
             Line2D([], [], ls="", marker=m, markersize=8, markerfacecolor=c,
@@ -187,7 +183,7 @@ _ROLE_LABEL = {
 
 
 def _explain_title(expl: Explanation) -> str:
-    title = f"{expl.drug} -> {expl.pathway} on {expl.network}: d_c = {expl.distance:.4g}"
+    title = f"{expl.drug} -> {expl.pathway}\non {expl.network}: d_c = {expl.distance:.4g}"
     if expl.stored is not None:
         title += f" (stored {expl.stored['distance']:.4g}, z = {expl.stored['z']:.2f})"
     total = int(expl.targets["n_paths"].sum())
