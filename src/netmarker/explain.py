@@ -205,13 +205,12 @@ def _cypher_paths(
     for target, genes in rows:
         found.setdefault(target, []).append(list(genes))
     degree = store.gene_degrees(network, sorted(set(targets) | set(members)))
-    asked = sorted(set(targets) | set(members))
-    in_lcc = store.in_largest_component(network, asked)
-    if in_lcc is None:  # no majority component: only the whole network tells the largest
-        from netmarker.network.graph import Network
+    # which component is the largest only the whole network can tell: its edge list (one
+    # Cypher read); a traversal per gene from Cypher took seconds to minutes on STRING
+    from netmarker.network.graph import Network
 
-        net = Network.from_edges(store.edges(network))
-        in_lcc = {g: g in net.index for g in asked}
+    lcc = Network.from_edges(store.edges(network)).index
+    in_lcc = {g: g in lcc for g in set(targets) | set(members)}
     out: _PerTarget = {}
     lcc_members = [g for g in members if in_lcc.get(g)]
     for t in targets:

@@ -592,22 +592,6 @@ class Neo4jStore:
         rows = self._read("read/gene_degrees", network=network, genes=list(genes))
         return {symbol: int(degree) for symbol, degree in rows}
 
-    def in_largest_component(self, network: str, genes: list[str]) -> dict[str, bool] | None:
-        """Whether each gene lies in the component holding most of ``network``'s genes.
-
-        None when none of the genes' components holds more than half of them (then only
-        the whole edge list can tell which component is the largest).
-        """
-        limit = self.network_size(network)["genes"] // 2 + 1
-        degree = self.gene_degrees(network, genes)
-        anchors = sorted((g for g in genes if degree[g] > 0), key=lambda g: (-degree[g], g))
-        for anchor in anchors[:3]:
-            params = {"network": network, "gene": anchor}
-            if self._read("read/component_size", **params, limit=limit)[0][0] >= limit:
-                reached = set(self._read("read/component_reach", **params, genes=list(genes))[0][0])
-                return {g: g in reached for g in genes}
-        return None
-
     def proximity_of_pathway(self, pathway: str, network: str) -> pd.DataFrame:
         """PROXIMITY_COLUMNS of every drug's result for ``pathway`` on ``network``."""
         rows = pd.DataFrame(self._table("drugs_near_pathway", pathway=pathway, network=network))
