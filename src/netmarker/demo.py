@@ -29,6 +29,7 @@ from netmarker import __version__
 from netmarker.errors import NetmarkerError
 from netmarker.features import score_modules
 from netmarker.graph.embedded import EmbeddedStore
+from netmarker.htmlreport import write_report
 from netmarker.io.common import file_checksum
 from netmarker.loading import load_network_file, load_pathways_file, load_targets_file
 from netmarker.model import biomarker_table, save_model
@@ -228,6 +229,8 @@ def _run(
         },
         out / "run.json",
     )
+    say("writing report.html (figures embedded, tables, inputs, versions, checksums)")
+    write_report(out)
     return DemoResult(summary=summary, report_dir=out, seconds=seconds)
 
 
@@ -360,6 +363,8 @@ _FILES = {
     "km_simulated_planted.png": "Kaplan-Meier curves, SIMULATED cohort with a planted effect",
     "km_simulated_null.png": "Kaplan-Meier curves, SIMULATED cohort without effect",
     "run.json": "parameters, seeds, versions and input checksums of this run",
+    "report.html": "everything above on one self-contained page (open it in any browser)",
+    "figures/": "the report's figures: z vs pathway size, paths behind d_c, coefficients",
     "log.txt": "warnings: unmatched ids, gene sets dropped for low coverage",
     "store/": "the embedded graph store the demo built (`netmarker --store store db status`)",
 }
