@@ -7,10 +7,12 @@ Graph model::
         one relationship per unordered pair per network version, stored gene_a -> gene_b
         with gene_a < gene_b; score null when the network is unweighted
     (:Network {name, version, locked_at})      version: the published one ('' = none yet)
-    (:Drug {name, synonyms})-[:TARGETS {source}]->(:Gene)      synonyms: list of names
+    (:Drug {name, synonyms, proximity_writes, propagation_writes})-[:TARGETS {source}]->(:Gene)
+        synonyms: list of names; *_writes: the published result write per network
+        ("<network>/<uuid>"), see _write_results
     (:Pathway {id, source, url})-[:HAS_MEMBER]->(:Gene)
-    (:Drug)-[:PROXIMAL_TO {network, distance, z, p, n_random, seed, run}]->(:Pathway)
-    (:Drug)-[:PROPAGATES_TO {network, score, rank, run}]->(:Gene)
+    (:Drug)-[:PROXIMAL_TO {network, distance, z, p, n_random, seed, run, write}]->(:Pathway)
+    (:Drug)-[:PROPAGATES_TO {network, score, rank, run, write}]->(:Gene)
     (:Drug)-[:BIOMARKER {coefficient, rank, model_id}]->(:Pathway | :Gene)
         the feature is a Pathway when a pathway has that id, else a Gene symbol
     (:Dataset {dataset_id, kind, name, source_file, checksum, loaded_at, counts, options,
@@ -28,7 +30,9 @@ small heap. Target and pathway loads (small) run in ONE transaction, retried as 
 transient errors; one over Neo4j's transaction memory stops with a one-line error saying
 so. The Dataset node is marked ``complete`` in a transaction of its own right after; should
 that one be lost, the data is in but the load is not reported, and running it again merges
-nothing new and completes it. Every Cypher statement is a file under ``cypher/``.
+nothing new and completes it. Result write-backs (proximity, propagation) are staged and
+published per network the same way (``_write_results``). Every Cypher statement is a file
+under ``cypher/``.
 """
 
 from __future__ import annotations
@@ -132,6 +136,15 @@ def _value(v: Any) -> Any:
 
 def _rows(df: pd.DataFrame) -> list[list[Any]]:
     return [[_value(v) for v in row] for row in df.itertuples(index=False, name=None)]
+
+
+def _column(values: pd.Series) -> list[Any]:
+    """A column as a Bolt parameter list: Python scalars, NaN to null (fast: no per-cell
+    Python conversion unless the column has a NaN)."""
+    out = values.tolist()
+    if values.dtype.kind == "f" and values.isna().any():
+        out = [None if v != v else v for v in out]
+    return out
 
 
 def _dicts(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -539,36 +552,105 @@ class Neo4jStore:
         """Delete the ``kind`` rows of every key in ``results`` and write ``results``: one tx."""
         results = typed_frame(results, columns)
         key_rows = _rows(results[keys].drop_duplicates())
-        # biomarkers are replaced per drug, the other results per (drug, network)
-        delete: dict[str, Any] = (
-            {"drugs": [k[0] for k in key_rows]} if kind == "biomarkers" else {"keys": key_rows}
-        )
+        delete: dict[str, Any] = {"drugs": [k[0] for k in key_rows]}
         rows = _dicts(results)
 
         def work(tx: ManagedTransaction) -> None:
             tx.run(cypher(f"write/delete_{kind}"), delete).consume()
-            if kind != "biomarkers":
-                for batch in _batches(rows, self.batch_size):
-                    tx.run(cypher(f"write/create_{kind}"), rows=batch).consume()
-                return
             names = sorted({r["feature"] for r in rows})
             found = {r["id"] for r in tx.run(cypher("read/pathway_ids"), names=names)}
             for target in ("pathway", "gene"):
                 chosen = [r for r in rows if (r["feature"] in found) == (target == "pathway")]
                 for batch in _batches(chosen, self.batch_size):
-                    tx.run(cypher(f"write/create_biomarkers_{target}"), rows=batch).consume()
+                    tx.run(cypher(f"write/create_{kind}_{target}"), rows=batch).consume()
 
         self._write(work)
 
+    def _write_results(self, kind: str, results: pd.DataFrame, columns: list[str]) -> None:
+        """Replace the ``kind`` rows of each (drug, network) in ``results``, staged and published
+        per network as network loads are (all or nothing per network; any size fits the heap).
+
+        Under the network's lock: create the Drug and target nodes the rows point to, stage
+        the rows in committed batches (each batch looks its nodes up once by their unique
+        keys and sends its rows as columns), then, in the lock's transaction, list the new
+        write on each drug (``publish_<kind>``): readers see only rows of a listed write, so
+        they switch from the old rows to the new at that commit. Afterwards, under the lock
+        again, the drugs' unlisted rows on the network (superseded, or staged by a write-back
+        that died) are deleted in batches.
+        """
+        results = typed_frame(results, columns)
+        target = columns[1]  # pathway | gene
+        values = [c for c in columns if c not in ("drug", target, "network", "run")]
+        for network, part in results.groupby("network", sort=True):
+            validate_network_name(str(network))
+            write = f"{network}/{uuid.uuid4().hex}"
+            drugs = sorted(part["drug"].unique().tolist())
+            nodes = {"drugs": drugs, "targets": sorted(part[target].unique().tolist())}
+            self._write(
+                lambda tx, n=network: tx.run(cypher("load/ensure_network"), network=n).consume()
+            )
+            with self._network_lock(str(network)) as lock:
+                self._commit(
+                    [(f"write/merge_{kind}_nodes", nodes)],
+                    f"{len(drugs):,} drugs per write-back; write fewer drugs at once",
+                )
+                for run, rows in part.groupby("run", sort=True):
+                    constant = {"network": network, "run": run, "write": write}
+                    for start in range(0, len(rows), self.batch_size):
+                        batch = rows.iloc[start : start + self.batch_size]
+                        self._stage_batch(kind, batch, target, values, constant)
+                lock.run(
+                    cypher(f"write/publish_{kind}"), drugs=drugs, network=network, write=write
+                ).consume()
+            with self._network_lock(str(network)):  # no other write-back is staging meanwhile
+                self._auto_commit(
+                    f"write/drop_stale_{kind}",
+                    drugs=drugs,
+                    network=network,
+                    batch_size=self.batch_size,
+                )
+
+    def _stage_batch(
+        self,
+        kind: str,
+        batch: pd.DataFrame,
+        target: str,
+        values: list[str],
+        constant: dict[str, Any],
+    ) -> None:
+        """Create one batch of staged result rows in a transaction of its own."""
+        drug_codes, drug_names = pd.factorize(batch["drug"], sort=True)
+        target_codes, target_names = pd.factorize(batch[target], sort=True)
+        params: dict[str, Any] = {
+            **constant,
+            "drugs": drug_names.tolist(),
+            "targets": target_names.tolist(),
+            "drug": drug_codes.tolist(),
+            "target": target_codes.tolist(),
+        }
+        for column in values:
+            params[column] = _column(batch[column])
+        self._require_schema()
+        with self._session() as session:
+            summary = session.execute_write(
+                lambda tx: tx.run(cypher(f"write/stage_{kind}"), params).consume()
+            )
+        if summary.counters.relationships_created != len(batch):
+            raise StoreError(
+                f"write-back of {kind} results created {summary.counters.relationships_created} "
+                f"of {len(batch)} rows of a batch: a Drug or target node vanished meanwhile "
+                "(was the database cleared?); nothing was published, run it again"
+            )
+
     def write_proximity(self, results: pd.DataFrame) -> None:
-        self._replace("proximity", results, PROXIMITY_COLUMNS, ["drug", "network"])
+        self._write_results("proximity", results, PROXIMITY_COLUMNS)
 
     def proximity(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
         rows = self._table("proximity", drug=drug, network=network)
         return _frame(rows, PROXIMITY_COLUMNS, ["drug", "network", "z", "pathway"])
 
     def write_propagation(self, results: pd.DataFrame) -> None:
-        self._replace("propagation", results, PROPAGATION_COLUMNS, ["drug", "network"])
+        self._write_results("propagation", results, PROPAGATION_COLUMNS)
 
     def propagation(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
         rows = self._table("propagation", drug=drug, network=network)

@@ -1,0 +1,18 @@
+// The last step of a proximity write-back, in the transaction that holds the network's lock:
+// each drug's list of published writes (one "<network>/<uuid>" per network) gets $write in
+// place of the network's previous one, so readers switch to the new rows at once.
+// `proximity_published_at` is set first: it takes the drug's write lock before the list is
+// read, so two writes for other networks cannot lose each other's entry. Rows written before
+// staged write-backs (no `write`) stay visible through a "<network>/" entry per network.
+UNWIND $drugs AS name
+MATCH (d:Drug {name: name})
+SET d.proximity_published_at = timestamp()
+WITH d
+CALL (d) {
+  OPTIONAL MATCH (d)-[old:PROXIMAL_TO]->()
+  WHERE d.proximity_writes IS NULL AND old.write IS NULL
+  RETURN collect(DISTINCT old.network + '/') AS legacy
+}
+SET d.proximity_writes = [
+  w IN coalesce(d.proximity_writes, legacy) WHERE NOT w STARTS WITH $network + '/'
+] + $write
