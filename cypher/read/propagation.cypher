@@ -3,5 +3,5 @@
 // Published rows only (see proximity.cypher).
 MATCH (d:Drug)-[r:PROPAGATES_TO]->(g:Gene)
 WHERE ($drug IS NULL OR d.name = $drug) AND ($network IS NULL OR r.network = $network)
-  AND coalesce(r.write, r.network + '/') IN coalesce(d.propagation_writes, [r.network + '/'])
+  AND r.network + '/' + coalesce(toString(r.write), '') IN coalesce(d.propagation_writes, [r.network + '/'])
 RETURN collect([d.name, g.symbol, r.network, r.score, r.rank, r.run]) AS rows

@@ -3,5 +3,5 @@
 UNWIND $drugs AS name
 MATCH (d:Drug {name: name})-[r:PROPAGATES_TO]->()
 WHERE r.network = $network
-  AND NOT coalesce(r.write, r.network + '/') IN coalesce(d.propagation_writes, [r.network + '/'])
+  AND NOT r.network + '/' + coalesce(toString(r.write), '') IN coalesce(d.propagation_writes, [r.network + '/'])
 CALL (r) { DELETE r } IN TRANSACTIONS OF $batch_size ROWS

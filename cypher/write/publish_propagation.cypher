@@ -12,4 +12,4 @@ CALL (d) {
 }
 SET d.propagation_writes = [
   w IN coalesce(d.propagation_writes, legacy) WHERE NOT w STARTS WITH $network + '/'
-] + $write
+] + ($network + '/' + toString($write))

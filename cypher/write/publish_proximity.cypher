@@ -1,5 +1,5 @@
 // The last step of a proximity write-back, in the transaction that holds the network's lock:
-// each drug's list of published writes (one "<network>/<uuid>" per network) gets $write in
+// each drug's list of published writes (one "<network>/<write>" per network) gets $write in
 // place of the network's previous one, so readers switch to the new rows at once.
 // `proximity_published_at` is set first: it takes the drug's write lock before the list is
 // read, so two writes for other networks cannot lose each other's entry. Rows written before
@@ -15,4 +15,4 @@ CALL (d) {
 }
 SET d.proximity_writes = [
   w IN coalesce(d.proximity_writes, legacy) WHERE NOT w STARTS WITH $network + '/'
-] + $write
+] + ($network + '/' + toString($write))

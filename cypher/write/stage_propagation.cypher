@@ -1,7 +1,7 @@
 // One batch of a staged propagation write-back (write_propagation in neo4j.py), sent as
 // columns: $drugs / $targets name the batch's Drug and Gene nodes, looked up once each by
 // their unique keys; $drug / $target index into them, one entry per row. Rows carry $write
-// ("<network>/<uuid>"): readers skip them until publish_propagation lists that write.
+// (a random integer): readers skip them until publish_propagation lists that write.
 UNWIND range(0, size($drugs) - 1) AS i
 MATCH (d:Drug {name: $drugs[i]})
 WITH i, d

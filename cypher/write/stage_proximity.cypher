@@ -1,7 +1,7 @@
 // One batch of a staged proximity write-back (write_proximity in neo4j.py), sent as columns:
 // $drugs / $targets name the batch's Drug and Pathway nodes, looked up once each by their
 // unique keys; $drug / $target index into them, one entry per row, next to the value columns.
-// Rows carry $write ("<network>/<uuid>"): readers skip them until publish_proximity lists
+// Rows carry $write (a random integer): readers skip them until publish_proximity lists
 // that write on the drug.
 UNWIND range(0, size($drugs) - 1) AS i
 MATCH (d:Drug {name: $drugs[i]})
