@@ -7,7 +7,7 @@ import sys
 import typer
 
 from netmarker import __version__
-from netmarker.cli import context, db, demo, fetch, load, modules, predictors
+from netmarker.cli import context, db, demo, fetch, load, modules, predictors, reproduce
 from netmarker.cli.context import StoreOptions
 from netmarker.errors import NetmarkerError
 
@@ -74,7 +74,8 @@ def _root(
 app.command("demo", rich_help_panel="Start here")(demo.demo_command)
 app.add_typer(load.app, name="load", rich_help_panel="Graph store")
 app.add_typer(db.app, name="db", rich_help_panel="Graph store")
-app.command("fetch", rich_help_panel="Graph store")(fetch.fetch_command)
+app.add_typer(fetch.app, name="fetch", rich_help_panel="Graph store")
+app.add_typer(reproduce.app, name="reproduce", rich_help_panel="Start here")
 app.add_typer(modules.app, name="modules", rich_help_panel="Query layer: drug-proximal modules")
 for _name, _command in [
     ("features", predictors.features_command),
