@@ -4,12 +4,9 @@
 UNWIND $drugs AS name
 MATCH (d:Drug {name: name})
 SET d.propagation_published_at = timestamp()
-WITH d
-CALL (d) {
-  OPTIONAL MATCH (d)-[old:PROPAGATES_TO]->()
-  WHERE d.propagation_writes IS NULL AND old.write IS NULL
-  RETURN collect(DISTINCT old.network + '/') AS legacy
-}
-SET d.propagation_writes = [
-  w IN coalesce(d.propagation_writes, legacy) WHERE NOT w STARTS WITH $network + '/'
-] + ($network + '/' + toString($write))
+WITH d, CASE
+  WHEN d.propagation_writes IS NULL
+    THEN COLLECT { MATCH (d)-[old:PROPAGATES_TO]->() WHERE old.write IS NULL RETURN DISTINCT old.network + '/' }
+  ELSE d.propagation_writes
+END AS writes
+SET d.propagation_writes = [w IN writes WHERE NOT w STARTS WITH $network + '/'] + ($network + '/' + toString($write))

@@ -7,12 +7,9 @@
 UNWIND $drugs AS name
 MATCH (d:Drug {name: name})
 SET d.proximity_published_at = timestamp()
-WITH d
-CALL (d) {
-  OPTIONAL MATCH (d)-[old:PROXIMAL_TO]->()
-  WHERE d.proximity_writes IS NULL AND old.write IS NULL
-  RETURN collect(DISTINCT old.network + '/') AS legacy
-}
-SET d.proximity_writes = [
-  w IN coalesce(d.proximity_writes, legacy) WHERE NOT w STARTS WITH $network + '/'
-] + ($network + '/' + toString($write))
+WITH d, CASE
+  WHEN d.proximity_writes IS NULL
+    THEN COLLECT { MATCH (d)-[old:PROXIMAL_TO]->() WHERE old.write IS NULL RETURN DISTINCT old.network + '/' }
+  ELSE d.proximity_writes
+END AS writes
+SET d.proximity_writes = [w IN writes WHERE NOT w STARTS WITH $network + '/'] + ($network + '/' + toString($write))
