@@ -24,6 +24,7 @@ The Neo4j database is cleared by this script: do not point it at data you want t
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import subprocess
@@ -120,11 +121,16 @@ def timed(fn: Callable[[], object]) -> float:
 
 
 def write_back(spec: str, results: list[pd.DataFrame]) -> list[float]:
-    """Write the first table (untimed), then time each later one replacing the one before."""
+    """Time writing the first table into an empty store (printed, not in the median), then
+    each later one replacing the one before."""
     store: GraphStore = open_store(spec)
     try:
-        store.write_proximity(results[0])
-        times = [timed(lambda r=r: store.write_proximity(r)) for r in results[1:]]
+        first = timed(lambda: store.write_proximity(results[0]))
+        print(f"write-back into an empty store: {first:.2f} s", flush=True)
+        times = []
+        for r in results[1:]:
+            times.append(timed(lambda r=r: store.write_proximity(r)))
+            print(f"write-back replacing the previous run: {times[-1]:.2f} s", flush=True)
         back = store.proximity(network="string")
         assert len(back) == len(results[-1]), (len(back), len(results[-1]))
         assert set(back["run"]) == {results[-1]["run"].iloc[0]}
@@ -139,7 +145,11 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(COMMANDS), help="comma-separated commands")
     parser.add_argument("--stores", default="neo4j,embedded", help="comma-separated stores")
     parser.add_argument("--write-drugs", type=int, default=4110, help="drugs in the write-back")
+    parser.add_argument("--steps", action="store_true", help="print the write-back's steps")
     args = parser.parse_args()
+    if args.steps:
+        logging.basicConfig(format="  %(message)s")
+        logging.getLogger("netmarker.graph.neo4j").setLevel(logging.DEBUG)
     only = args.only.split(",")
     results: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
