@@ -42,5 +42,36 @@ def test_demo_runs_and_writes_a_report(tmp_path: Path) -> None:
     assert run["simulated_patients"]["null"]["p_value"] > 0.05
     patients = pd.read_csv(out / "simulated_planted_patients.tsv", sep="\t")
     assert patients["simulated"].all() and patients["patient"].str.startswith("SIMULATED").all()
+    # the median split `netmarker predict` would refuse is recorded, and said in the summary
+    predictions = pd.read_csv(out / "simulated_planted_predictions.tsv", sep="\t")
+    model = json.loads((out / "model.json").read_text())
+    spread = predictions["predicted"].std(ddof=0) / model["metadata"]["response_sd"]
+    refused = run["simulated_patients"]["planted"]["median_split_refused_by_predict"]
+    assert (refused is not None) == (spread < 0.1)
+    summary = (out / "summary.tsv").read_text()
+    assert ("REFUSED by `netmarker predict`" in summary) == (spread < 0.1)
+    # the demo's prediction files feed `netmarker evaluate` unchanged
+    report = tmp_path / "eval"
+    result = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            "-p",
+            str(out / "simulated_planted_predictions.tsv"),
+            "-c",
+            str(out / "simulated_planted_clinical.tsv"),
+            "--simulated",
+            "-o",
+            str(report),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    evaluation = json.loads((report / "evaluation.json").read_text())
+    assert evaluation["survival"]["p_value"] == pytest.approx(
+        run["simulated_patients"]["planted"]["p_value"]
+    )
+    hr = evaluation["cox"]["groups"]["unadjusted"]
+    assert hr["ci_high"] < 1  # predicted responders live longer in the planted cohort
+    assert run["simulated_patients"]["planted"]["cox"]["groups"]["unadjusted"]["hr"] == hr["hr"]
     prox = pd.read_csv(out / "proximity.tsv", sep="\t")
     assert len(prox) == 674 and prox.iloc[0]["pathway"] == "REACTOME_PYRIMIDINE_METABOLISM"

@@ -286,3 +286,62 @@ def test_geo_series_matrix_with_symbols(tmp_path: Path, mapper: GeneMapper) -> N
     data = read_expression(write(tmp_path / "s.txt", text), mapper=mapper)
     assert data.report.id_type == "symbol"
     assert data.matrix.loc["ERBB2"].tolist() == [6.0, 6.5]  # HER2 (alias) and ERBB2 rows
+
+
+def test_gct_description_column_is_annotation(tmp_path: Path, mapper: GeneMapper) -> None:
+    f = write(
+        tmp_path / "expression.txt",
+        "NAME\tDESCRIPTION\tP10\tP11\tP12\nTP53\tna\t1\t2\t3\nMYC\tna\t4\t5\t6\nEGFR\tna\t7\t8\t9\n",
+    )
+    data = read_expression(f, mapper=mapper)
+    assert list(data.matrix.columns) == ["P10", "P11", "P12"] and data.matrix.shape == (3, 3)
+    assert data.report.annotation_columns == ["DESCRIPTION"]
+    assert any("DESCRIPTION" in n and "not samples" in n for n in data.report.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # a sample column with no values at all, among the samples or first
+        ("gene\tS1\tS2\tS3\nTP53\t1\tNA\t3\nMYC\t4\tNA\t6\n", ":1: sample column 'S2' has no"),
+        ("gene\tS1\tS2\nTP53\tNA\t3\nMYC\t\t6\n", ":1: sample column 'S1' has no"),
+    ],
+)
+def test_entirely_missing_sample_column_is_named(
+    tmp_path: Path, mapper: GeneMapper, text: str, message: str
+) -> None:
+    with pytest.raises(InputError, match=message):
+        read_expression(write(tmp_path / "m.tsv", text), mapper=mapper)
+
+
+def test_transposed_files_are_named(tmp_path: Path, mapper: GeneMapper) -> None:
+    genes_as_columns = "sample\tTP53\tMYC\tEGFR\tKRAS\nP10\t1\t2\t3\t4\nP11\t5\t6\t7\t8\n"
+    with pytest.raises(InputError, match=r":1: looks transposed: 3 of 4 sample column names"):
+        read_expression(write(tmp_path / "t.tsv", genes_as_columns), mapper=mapper)
+    barcodes_as_rows = (
+        "id\tx1\tx2\nTCGA-AA-0001-01A\t1\t2\nTCGA-AA-0002-01A\t3\t4\nTCGA-AA-0003-01A\t5\t6\n"
+    )
+    with pytest.raises(InputError, match="looks transposed: the row ids are sample ids"):
+        read_expression(write(tmp_path / "b.tsv", barcodes_as_rows), mapper=mapper)
+
+
+@pytest.mark.realdata
+def test_kong_gct_style_organoid_expression(shared_data: Path, tmp_path: Path) -> None:
+    """The organoid matrix written the way Kong et al. fed it to gseapy (NAME, DESCRIPTION of
+    "na", then samples) reads exactly as the original; today's main dropped every gene."""
+    src = (
+        shared_data
+        / "kong2020"
+        / "organoid_COAD"
+        / "expression"
+        / ("GSE64392_geneID_expression_median.txt")
+    )
+    original = read_expression(src)
+    table = pd.read_csv(src, sep="\t", dtype=str).drop(columns="uniprotID")
+    table.insert(1, "DESCRIPTION", "na")
+    gct = tmp_path / "expression.txt"
+    table.rename(columns={"geneID": "NAME"}).to_csv(gct, sep="\t", index=False)
+    data = read_expression(gct)
+    assert data.report.annotation_columns == ["DESCRIPTION"] and data.report.samples == 22
+    pd.testing.assert_frame_equal(data.matrix, original.matrix)
+    assert original.report.annotation_columns == ["uniprotID"]

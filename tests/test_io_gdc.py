@@ -79,3 +79,22 @@ def test_real_kong_sheet_names_158_cases(shared_data: Path) -> None:
         shared_data / "kong2020" / "TCGA_COAD" / "COAD_caseID_fileName_barcodeID.txt"
     )
     assert len(sheet) == 158 and all(c.startswith("TCGA-") for c in sheet.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # a quote opens a field that runs to the end of the file (today: a traceback)
+        ('ENSG00000141510.16\t1.0\n"ENSG00000146648.17\t2.0\nENSG00000133703.12\t3\n', ":2: stray"),
+        ('ENSG00000141510.16\t1.0\nENSG00000146648.17\t2.0"\n', ":2: stray quote"),
+        ("ENSG00000141510.16\t1.0\nENSG00000146648.17\t2.0\t5\n", ":2: not a two-column"),
+    ],
+)
+def test_quotes_and_ragged_rows_in_a_case_file(
+    download: tuple[Path, Path], text: str, message: str
+) -> None:
+    folder, sheet = download
+    with gzip.open(folder / "uuid-b" / "b.FPKM-UQ.txt.gz", "wt") as fh:
+        fh.write(text)
+    with pytest.raises(InputError, match=rf"b\.FPKM-UQ\.txt\.gz{message}"):
+        read_gdc_files(folder, sheet)

@@ -217,3 +217,28 @@ def test_real_gdsc(shared_data: Path, drugbank: DrugSynonyms) -> None:
     assert len(data.table) == 213_787  # non-missing cells of the matrix
     assert len(data.for_drug("5-FU")) == 925 and len(data.for_drug("cisplatin")) == 847
     assert data.matrix().shape == (988, 265)
+
+
+def test_measure_by_the_files_own_column_name(tmp_path: Path) -> None:
+    f = write(
+        tmp_path / "s2b.txt",
+        "Organoid\tDrug_ID\tDrug Name\tMax_conc\tIC50\tBETA\tAUC\n"
+        "P10\t1073\t5-Fluorouracil\t100\t1\t1\t0.5\n"
+        "P11\t1073\t5-Fluorouracil\t100\t3\t1\t0.9\n",
+    )
+    data = read_response(f)
+    assert data.report.measure_columns == {"lnIC50": "IC50", "AUC": "AUC"}
+    for name in ("IC50", "ic50", "lnIC50", "LNIC50"):
+        assert data.resolve_measure(name) == "lnIC50"
+        assert data.for_drug("5-FU", name).to_dict() == {"P10": 1.0, "P11": 3.0}
+    assert data.resolve_measure("auc") == "AUC"
+    with pytest.raises(InputError, match=r"no response measure 'BETA'; use one of AUC, lnIC50 "):
+        data.for_drug("5-FU", "BETA")
+    with pytest.raises(
+        InputError, match=r"several measures in the file: AUC, lnIC50 \(column IC50\)"
+    ):
+        data.for_drug("5-FU")
+    median = read_response(
+        write(tmp_path / "m.txt", "Organoid\tDrug Name\tmedian_IC50\nP10\t5-FU\t1.5\n")
+    )
+    assert median.resolve_measure("median_IC50") == "lnIC50" and median.resolve_measure(None)

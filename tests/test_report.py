@@ -55,3 +55,15 @@ def test_plot_kaplan_meier_writes_png(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="need at least 2 groups"):
         plot_kaplan_meier(sim.time, sim.event, groups.map(lambda _: "one"), tmp_path / "bad.png")
     assert not (tmp_path / "bad.png").exists()
+
+
+def test_kaplan_meier_names_the_endpoint_and_the_hazard_ratio(tmp_path: Path) -> None:
+    sim = simulate_cohort(80, effect=1.0, seed=2)
+    groups = (sim.activity > sim.activity.median()).map({True: "high", False: "low"})
+    hr = {"hr": 0.5, "ci_low": 0.31, "ci_high": 0.82, "label": "high vs low"}
+    svg = plot_kaplan_meier(
+        sim.time, sim.event, groups, tmp_path / "km.svg", endpoint="PFI", hazard_ratio=hr
+    )
+    text = svg.read_text()
+    assert "progression-free interval (PFI) probability" in text
+    assert "high vs low: HR 0.50 (95% CI 0.31-0.82)" in text and "log-rank p" in text

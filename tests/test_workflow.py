@@ -80,7 +80,7 @@ def test_train_predict_evaluate_recovers_planted_effect(
 
     planted = simulate_cohort(300, gene_seed=1, seed=7, prefix="PAT")
     pred = predict_cohort(loaded, planted.expression)
-    assert pred["responder"].sum() == 150  # median split
+    assert pred["predicted_responder"].sum() == 150  # median split
     clinical = pd.DataFrame(
         {
             "patient": planted.time.index,
@@ -126,7 +126,7 @@ def test_clear_errors(store: EmbeddedStore) -> None:
         train_drug_model(store, data, cv=None)
     clinical = pd.DataFrame({"patient": ["X1", "X2"], "time_months": [1.0, 2.0], "event": [1, 0]})
     pred = pd.DataFrame(
-        {"sample": ["S1", "S2"], "predicted": [1.0, 2.0], "responder": [True, False]}
+        {"sample": ["S1", "S2"], "predicted": [1.0, 2.0], "predicted_responder": [True, False]}
     )
     with pytest.raises(NetmarkerError, match="too few predicted samples"):
         evaluate_survival(pred, clinical)

@@ -39,6 +39,7 @@ from netmarker.workflow import (
     evaluate_survival,
     load_training_data,
     predict_cohort,
+    spread_problem,
     train_drug_model,
 )
 
@@ -158,8 +159,16 @@ def _run(
             effect=effect * hazard_sign,
             seed=seed + 1,
         )
-        predictions = predict_cohort(model, cohort.expression, standardize="cohort")
+        # `netmarker predict` refuses a median split of near-constant predictions; the demo
+        # records that verdict and forces the split only to show the SIMULATED machinery
+        predictions = predict_cohort(model, cohort.expression, standardize="cohort", min_spread=0.0)
+        refused = spread_problem(
+            predictions.set_index("sample")["predicted"], model.metadata.get("response_sd")
+        )
         evaluation = evaluate_survival(predictions, cohort.clinical)
+        # the same files `netmarker predict` writes and `netmarker evaluate` reads
+        write_table(predictions, out / f"simulated_{label}_predictions.tsv")
+        write_table(cohort.clinical, out / f"simulated_{label}_clinical.tsv")
         write_table(
             evaluation.table.assign(simulated=True), out / f"simulated_{label}_patients.tsv"
         )
@@ -171,8 +180,17 @@ def _run(
             ),
             out / f"km_simulated_{label}.png",
             title=f"SIMULATED cohort ({label} effect): {DRUG} model",
+            endpoint="OS",
+            hazard_ratio={
+                **(evaluation.cox or {}).get("groups", {}).get("unadjusted", {}),
+                "label": "predicted responders vs non-responders",
+            },
         )
-        patients[label] = evaluation.survival
+        patients[label] = {
+            **evaluation.survival,
+            "cox": evaluation.cox,
+            "median_split_refused_by_predict": refused,
+        }
 
     seconds = time.perf_counter() - started
     summary = _summary(proximity, model, baselines, patients)
@@ -285,6 +303,16 @@ def _summary(
             )
         )
     rows.append(("network model vs random modules, empirical p", _fmt(baselines.empirical_p)))
+    refused = next((p["median_split_refused_by_predict"] for p in patients.values()), None)
+    if refused:
+        rows.append(
+            (
+                "median split of the model's predictions",
+                "REFUSED by `netmarker predict`: "
+                + refused.split(": a median split")[0]
+                + "; forced below for the SIMULATED demonstration only",
+            )
+        )
     for label, surv in patients.items():
         rows.append(
             (
@@ -292,6 +320,14 @@ def _summary(
                 _fmt(surv["p_value"]) + f" (n = {surv['n']})",
             )
         )
+        hr = (surv.get("cox") or {}).get("groups", {}).get("unadjusted", {})
+        if "hr" in hr:
+            rows.append(
+                (
+                    f"SIMULATED patients ({label} effect), Cox HR responders vs not",
+                    f"{hr['hr']:.2f} (95% CI {hr['ci_low']:.2f}-{hr['ci_high']:.2f})",
+                )
+            )
     return pd.DataFrame(rows, columns=["result", "value"])
 
 
@@ -309,6 +345,11 @@ _FILES = {
     "baselines_loocv.tsv": "leave-one-out CV of the network model and of every baseline",
     "simulated_planted_patients.tsv": "SIMULATED cohort with a planted effect: predictions",
     "simulated_null_patients.tsv": "SIMULATED cohort without effect: predictions",
+    "simulated_planted_predictions.tsv": "SIMULATED predictions as `netmarker predict` writes "
+    "them (feed `netmarker evaluate -p` with `-c simulated_planted_clinical.tsv`)",
+    "simulated_planted_clinical.tsv": "SIMULATED survival of the planted cohort",
+    "simulated_null_predictions.tsv": "SIMULATED predictions, cohort without effect",
+    "simulated_null_clinical.tsv": "SIMULATED survival of the cohort without effect",
     "km_simulated_planted.png": "Kaplan-Meier curves, SIMULATED cohort with a planted effect",
     "km_simulated_null.png": "Kaplan-Meier curves, SIMULATED cohort without effect",
     "run.json": "parameters, seeds, versions and input checksums of this run",

@@ -480,6 +480,63 @@ def _float_array(doc: dict[str, Any], key: str, n: int, path: str | Path) -> np.
     return array
 
 
+#: metadata key -> (type, description) checked on load when present
+_METADATA_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "drug": (str, "a string"),
+    "network": (str, "a string"),
+    "model_id": (str, "a string"),
+    "normalize": (bool, "true or false"),
+    "min_size": (int, "an integer"),
+    "z_cutoff": ((int, float), "a number"),
+    "module_coverage": (dict, "an object"),
+    "response_sd": ((int, float), "a number"),
+}
+
+
+def _check_metadata(meta: dict[str, Any], features: list[str], path: str | Path) -> None:
+    """Validate the metadata :func:`netmarker.workflow.predict_cohort` relies on.
+
+    A model trained on module scores carries ``modules`` (module -> genes), ``score_method``
+    and ``normalize``; every kept feature must be one of the modules.
+    """
+    for key, (kind, what) in _METADATA_TYPES.items():
+        value = meta.get(key)
+        if value is None:
+            continue
+        bad_bool = isinstance(value, bool) and kind is not bool
+        if not isinstance(value, kind) or bad_bool:
+            raise _bad(path, f"metadata.{key} must be {what}, not {type(value).__name__}")
+    min_size = meta.get("min_size")
+    if isinstance(min_size, int) and min_size < 1:
+        raise _bad(path, f"metadata.min_size must be >= 1, not {min_size}")
+    if "modules" not in meta:
+        return
+    modules = meta["modules"]
+    if not isinstance(modules, dict) or not modules:
+        raise _bad(
+            path,
+            "metadata.modules must be a non-empty object of module -> list of genes, "
+            f"not {type(modules).__name__}",
+        )
+    for name, genes in modules.items():
+        if not isinstance(genes, list) or not all(isinstance(g, str) for g in genes):
+            raise _bad(path, f"metadata.modules[{name!r}] must be a list of gene symbols")
+    if meta.get("score_method") not in ("ssgsea", "mean_z"):
+        raise _bad(
+            path,
+            f"metadata.score_method must be 'ssgsea' or 'mean_z', not "
+            f"{meta.get('score_method')!r} (needed to score the modules)",
+        )
+    if not isinstance(meta.get("normalize"), bool):
+        raise _bad(path, "metadata.normalize must be true or false (needed to score the modules)")
+    unknown = [f for f in features if f not in modules]
+    if unknown:
+        raise _bad(path, f"feature(s) {preview(unknown)} are not in metadata.modules")
+    for name, n in (meta.get("module_coverage") or {}).items():
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            raise _bad(path, f"metadata.module_coverage[{name!r}] must be a count of genes")
+
+
 def load_model(path: str | Path) -> TrainedModel:
     """Load and validate a model saved by :func:`save_model` (format, version, shapes)."""
     p = Path(path)
@@ -489,6 +546,8 @@ def load_model(path: str | Path) -> TrainedModel:
         doc = json.loads(p.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _bad(p, f"not JSON ({exc})") from exc
+    except RecursionError as exc:  # a hand-edited file nested thousands of levels deep
+        raise _bad(p, "JSON nested too deeply") from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise _bad(p, f"the 'format' field is not {FORMAT!r}")
     if doc.get("format_version") != FORMAT_VERSION:
@@ -509,6 +568,8 @@ def load_model(path: str | Path) -> TrainedModel:
     intercept = doc.get("intercept")
     if not isinstance(intercept, int | float) or isinstance(intercept, bool):
         raise _bad(p, "'intercept' must be a number")
+    if not np.isfinite(intercept):
+        raise _bad(p, f"'intercept' must be finite, not {intercept}")
     ranking = doc.get("ranking")
     if not isinstance(ranking, dict) or not isinstance(ranking.get("feature"), list):
         raise _bad(p, "'ranking' must hold 'feature' and 'coefficient' lists")
@@ -522,6 +583,7 @@ def load_model(path: str | Path) -> TrainedModel:
     samples = doc.get("training_samples")
     if not isinstance(samples, list):
         raise _bad(p, "'training_samples' must be a list")
+    _check_metadata(doc["metadata"], names, p)
     return TrainedModel(
         method=doc["method"],
         feature_names=names,

@@ -80,6 +80,20 @@ def write_table(df: pd.DataFrame, path: str | Path, *, index: bool = False) -> P
     return _write_text(path, lambda fh: df.to_csv(fh, sep="\t", index=index, lineterminator="\n"))
 
 
+#: survival endpoints (TCGA-CDR names) as they are written on plots
+ENDPOINT_NAMES = {
+    "OS": "overall survival (OS)",
+    "DSS": "disease-specific survival (DSS)",
+    "DFI": "disease-free interval (DFI)",
+    "PFI": "progression-free interval (PFI)",
+}
+
+
+def hazard_ratio_text(result: dict[str, Any]) -> str:
+    """``HR 0.55 (95% CI 0.31-0.97)`` from a Cox result with ``hr``, ``ci_low``, ``ci_high``."""
+    return f"HR {result['hr']:.2f} (95% CI {result['ci_low']:.2f}-{result['ci_high']:.2f})"
+
+
 def plot_kaplan_meier(
     time: pd.Series,
     event: pd.Series,
@@ -88,11 +102,16 @@ def plot_kaplan_meier(
     *,
     title: str | None = None,
     time_unit: str = "months",
+    endpoint: str | None = None,
+    hazard_ratio: dict[str, Any] | None = None,
 ) -> Path:
     """Kaplan-Meier curves per group with the log-rank p and numbers at risk; PNG/PDF/SVG.
 
     ``time``, ``event`` (1 = event, 0 = censored) and ``groups`` are Series indexed by patient;
-    the format follows the file suffix. Returns the written path.
+    the format follows the file suffix. ``endpoint`` (OS, PFI, ...) names the y axis;
+    ``hazard_ratio`` (``hr``, ``ci_low``, ``ci_high``, e.g. a Cox result; optional ``label``
+    saying which group is compared to which) is printed above the log-rank p. Returns the
+    written path.
     """
     import matplotlib
 
@@ -116,17 +135,26 @@ def plot_kaplan_meier(
             fitters.append(kmf)
             legend.append(f"{label} (n={int(rows.sum())}, events={int(e[rows].sum())})")
         ax.set_xlabel(f"time ({time_unit})")
-        ax.set_ylabel("survival probability")
+        ax.set_ylabel(
+            f"{ENDPOINT_NAMES.get(endpoint, endpoint)} probability"
+            if endpoint
+            else "survival probability"
+        )
         ax.set_ylim(0, 1.05)
+        stats_line = f"log-rank p = {result['p_value']:.3g}"
+        if hazard_ratio and "hr" in hazard_ratio:
+            what = hazard_ratio.get("label")
+            stats_line = (
+                f"{what + ': ' if what else ''}{hazard_ratio_text(hazard_ratio)}\n{stats_line}"
+            )
         ax.legend(
             ax.get_legend_handles_labels()[0],
             legend,
-            title=f"log-rank p = {result['p_value']:.3g}",
             loc="best",
             frameon=False,
         )
-        if title:
-            ax.set_title(title)
+        # the statistics sit under the title, where no curve can hide them
+        ax.set_title(f"{title}\n{stats_line}" if title else stats_line, fontsize=10)
         add_at_risk_counts(*fitters, ax=ax, rows_to_show=["At risk"])
         fig.tight_layout()
         fmt = Path(path).suffix.lstrip(".").lower() or "png"

@@ -49,6 +49,7 @@ from netmarker.workflow import (
     evaluate_survival,
     load_training_data,
     predict_cohort,
+    spread_problem,
     train_drug_model,
 )
 
@@ -107,44 +108,29 @@ def fluorouracil_patients(data: Path) -> tuple[set[str], str]:
     return patients, ", ".join(p.name for p in tables)
 
 
-def _cox(table: pd.DataFrame) -> dict[str, Any]:
-    """Cox proportional hazards of predicted responders vs non-responders (HR, 95% CI, p)."""
-    from lifelines import CoxPHFitter
-
-    df = pd.DataFrame(
-        {
-            "time": table["time_months"].astype(float),
-            "event": table["event"].astype(int),
-            "predicted_responder": table["predicted_responder"].astype(int),
-        }
-    )
-    if df["predicted_responder"].nunique() < 2 or df["event"].sum() == 0:
-        return {"hr": None, "ci_low": None, "ci_high": None, "p_value": None}
-    fit = CoxPHFitter().fit(df, duration_col="time", event_col="event")
-    summary = fit.summary.loc["predicted_responder"]
-    return {
-        "hr": float(summary["exp(coef)"]),
-        "ci_low": float(summary["exp(coef) lower 95%"]),
-        "ci_high": float(summary["exp(coef) upper 95%"]),
-        "p_value": float(summary["p"]),
-    }
-
-
 def _apply(
     model: TrainedModel, expression: pd.DataFrame, survival: pd.DataFrame
 ) -> tuple[dict[str, Any], pd.DataFrame]:
-    predictions = predict_cohort(model, expression, standardize="cohort")
+    # `netmarker predict` refuses a median split of near-constant predictions: the reason is
+    # recorded (and decides the verdict); the split is still made so the table is complete
+    predictions = predict_cohort(model, expression, standardize="cohort", min_spread=0.0)
+    refused = spread_problem(
+        predictions.set_index("sample")["predicted"], model.metadata.get("response_sd")
+    )
     evaluation = evaluate_survival(predictions, survival)
     s = evaluation.survival
+    cox = (evaluation.cox or {}).get("groups", {}).get("unadjusted", {})
     row = {
         "n": s["n"],
         "events": sum(g["events"] for g in s["groups"].values()),
         "logrank_p": s["p_value"],
-        **{f"cox_{k}": v for k, v in _cox(evaluation.table).items()},
+        # evaluate_survival's Cox model of predicted responders vs non-responders (unadjusted)
+        **{f"cox_{k}": cox.get(k) for k in ("hr", "ci_low", "ci_high", "p_value")},
         "median_os_responders": s["groups"].get("predicted responder", {}).get("median_time"),
         "median_os_non_responders": s["groups"]
         .get("predicted non-responder", {})
         .get("median_time"),
+        "median_split_refused": refused,
     }
     return row, evaluation.table
 
@@ -172,6 +158,8 @@ def _fit_on(modules: dict[str, list[str]], training: Any, seed: int, label: str)
 def verdict(network: dict[str, Any], empirical_p: float | None) -> str:
     """One sentence; a finding only when the split, its direction and the null all agree."""
     p, hr, hi = network["logrank_p"], network["cox_hr"], network["cox_ci_high"]
+    if network.get("median_split_refused"):
+        return f"no verdict: {network['median_split_refused']}"
     if p is None or hr is None:
         return "no verdict: the split left a group without patients or events"
     beats_null = empirical_p is not None and empirical_p <= 0.05

@@ -27,10 +27,11 @@ import numpy as np
 import pandas as pd
 
 from netmarker import __version__
-from netmarker.errors import NetmarkerError, NotFoundError
+from netmarker.errors import DataError, NetmarkerError, NotFoundError
 from netmarker.evaluate import (
     BaselineResult,
     compare_baselines,
+    cox_hazard_ratios,
     response_metrics,
     split_responders,
     survival_test,
@@ -95,6 +96,7 @@ def training_data(
     Sample ids are matched exactly, then ignoring case and punctuation (organoid ``P19a`` vs
     ``P19A``); every unmatched id is logged. No matched sample is an error.
     """
+    measure = response.resolve_measure(measure)  # lists the file's measures when wrong
     try:
         values = response.for_drug(drug, measure)
     except KeyError as exc:
@@ -198,6 +200,9 @@ def train_drug_model(
         "score_method": score_method,
         "normalize": normalize,
         "min_size": min_size,
+        # genes of each module measured in training: predict_cohort checks new cohorts against it
+        "module_coverage": {m: len(genes) for m, genes in measured_genes(data, scored).items()},
+        "response_sd": float(data.response.std(ddof=0)),
         "input_checksums": data.checksums,
         "netmarker_version": __version__,
         "seed": seed,
@@ -231,33 +236,138 @@ def model_id(model: TrainedModel) -> str:
     return "model-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
+def measured_genes(data: TrainingData, modules: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Genes of each module measured in ``data``'s expression matrix."""
+    measured = set(data.expression.index)
+    return {m: [g for g in dict.fromkeys(genes) if g in measured] for m, genes in modules.items()}
+
+
+#: default --min-coverage: share of a feature's training genes that must be measured now
+DEFAULT_MIN_COVERAGE = 0.8
+#: default --min-spread: prediction SD, as a share of the training response's SD, below which
+#: a median split separates noise
+DEFAULT_MIN_SPREAD = 0.1
+
+
+def module_coverage(
+    model: TrainedModel,
+    expression: pd.DataFrame,
+    *,
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
+) -> pd.DataFrame:
+    """Per candidate module: genes measured in training vs in ``expression`` (genes x samples).
+
+    A module is scored only under the training rule (at least the model's ``min_size``
+    measured genes); a model feature is *covered* when it is scored and keeps at least
+    ``min_coverage`` of the genes it had measured in training. Columns: ``module``,
+    ``feature`` (used by the model), ``n_genes``, ``measured_training`` (NaN for models
+    saved before netmarker recorded it), ``measured_now``, ``coverage`` (now / training),
+    ``scored``, ``covered``, ``problem``.
+    """
+    meta = model.metadata
+    if "modules" not in meta:
+        raise NetmarkerError("the model has no module definitions (train it with netmarker)")
+    if not 0 <= min_coverage <= 1:
+        raise DataError("min_coverage", f"must be between 0 and 1, got {min_coverage}")
+    _check_genes_by_samples(model, expression)
+    min_size = int(meta.get("min_size", 5))
+    training = meta.get("module_coverage") or {}
+    measured = set(expression.index.astype(str))
+    features = set(model.feature_names)
+    rows = []
+    for name, genes in meta["modules"].items():
+        unique = list(dict.fromkeys(genes))
+        now = sum(g in measured for g in unique)
+        before = training.get(name)
+        share = now / before if before else float("nan")
+        scored = now >= min_size
+        problem = ""
+        if not scored:
+            problem = f"{now} measured genes, fewer than the {min_size} required in training"
+        elif before and share < min_coverage:
+            problem = f"{now} of {before} training genes measured ({share:.0%})"
+        rows.append(
+            {
+                "module": name,
+                "feature": name in features,
+                "n_genes": len(unique),
+                "measured_training": float(before) if before is not None else float("nan"),
+                "measured_now": now,
+                "coverage": share,
+                "scored": scored,
+                "covered": scored and not problem,
+                "problem": problem,
+            }
+        )
+    table = pd.DataFrame(rows)
+    lost = table[table["feature"] & ~table["covered"]]
+    if not lost.empty:
+        listed = "; ".join(f"{r.module} ({r.problem})" for r in lost.head(5).itertuples())
+        more = f"; and {len(lost) - 5} more" if len(lost) > 5 else ""
+        raise NetmarkerError(
+            f"{len(lost)} of the model's {len(features)} features are not covered by this "
+            f"expression data: {listed}{more}. Modules are scored only with >= {min_size} "
+            f"measured genes, as in training, and each feature needs >= {min_coverage:.0%} of "
+            "its training genes (--min-coverage)"
+        )
+    return table
+
+
+def _check_genes_by_samples(model: TrainedModel, expression: pd.DataFrame) -> None:
+    """Stop on a samples x genes matrix: module genes in the columns, not in the index."""
+    genes = {g for members in model.metadata["modules"].values() for g in members}
+    in_rows = int(expression.index.astype(str).isin(genes).sum())
+    in_columns = int(expression.columns.astype(str).isin(genes).sum())
+    if in_columns > in_rows:
+        raise DataError(
+            "expression",
+            f"looks transposed: {in_columns} column names are genes of the model's modules "
+            f"and {in_rows} row ids are; pass genes x samples",
+        )
+    as_rows = int(expression.index.astype(str).isin(set(model.training_samples)).sum())
+    if as_rows > in_rows:
+        raise DataError(
+            "expression",
+            f"looks transposed: {as_rows} row ids are the model's training samples; "
+            "pass genes x samples",
+        )
+
+
 def predict_cohort(
     model: TrainedModel,
     expression: pd.DataFrame,
     *,
     standardize: Literal["training", "cohort"] = "cohort",
     rule: Literal["median"] | float = "median",
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
+    min_spread: float = DEFAULT_MIN_SPREAD,
 ) -> pd.DataFrame:
     """Score the model's modules in ``expression`` (genes x samples) and predict response.
 
-    All candidate modules are scored, as in training, so ssGSEA's run-wide normalisation
-    sees the same modules. ``standardize="cohort"`` z-scores this cohort on its own (the
-    default for patients: another platform, another cohort). Responders are the samples
-    predicted at or below the median (lower predicted IC50 = more sensitive), or the
-    threshold ``rule``; for logistic models, probability at or above it.
+    Candidate modules are scored under the training rule (the model's ``min_size``), so
+    ssGSEA's run-wide normalisation sees the same modules; a model feature that is not
+    covered (:func:`module_coverage`) stops with an error naming it. ``standardize="cohort"``
+    z-scores this cohort on its own (the default for patients: another platform, another
+    cohort). Responders are the samples predicted at or below the median (lower predicted
+    IC50 = more sensitive), or the threshold ``rule``; for logistic models, probability at or
+    above it. A median split is refused when the predictions' SD is below ``min_spread`` x
+    the training response's SD: the split would separate noise.
+    Columns: ``sample``, ``predicted``, ``predicted_responder``, ``method``, ``model_id``.
     """
     meta = model.metadata
-    if "modules" not in meta:
-        raise NetmarkerError("the model has no module definitions (train it with netmarker)")
+    coverage = module_coverage(model, expression, min_coverage=min_coverage)
+    scored = coverage.loc[coverage["scored"], "module"].tolist()
     scores = score_modules(
         expression,
-        meta["modules"],
+        {m: meta["modules"][m] for m in scored},
         method=meta["score_method"],
         normalize=meta["normalize"],
-        min_size=1,
+        min_size=int(meta.get("min_size", 5)),
     )
     predicted = predict(model, scores.scores.T, standardize=standardize)
     logistic = model.method == "logistic"
+    if rule == "median" and not logistic:
+        check_spread(predicted, meta.get("response_sd"), min_spread)
     responder = split_responders(
         predicted, 0.5 if logistic and rule == "median" else rule, lower_is_responder=not logistic
     )
@@ -265,11 +375,44 @@ def predict_cohort(
         {
             "sample": predicted.index,
             "predicted": predicted.to_numpy(),
-            "responder": responder.to_numpy(),
+            "predicted_responder": responder.to_numpy(),
             "method": model.method,
             "model_id": model.metadata.get("model_id", ""),
         }
     )
+
+
+def spread_problem(
+    predicted: pd.Series, response_sd: float | None, min_spread: float = DEFAULT_MIN_SPREAD
+) -> str | None:
+    """Why a median split of ``predicted`` would separate noise, or None when it would not.
+
+    The spread is judged against the training response's SD (``response_sd``, in the model's
+    metadata); without it only constant predictions are a problem.
+    """
+    sd = float(predicted.std(ddof=0))
+    if not np.isfinite(sd) or sd == 0:
+        return "the predictions are the same for every sample: a median split would be arbitrary"
+    if response_sd is not None and sd < min_spread * response_sd:
+        return (
+            f"the predictions barely vary (SD {sd:.3g}, {sd / response_sd:.1%} of the training "
+            f"response's SD {response_sd:.3g}; --min-spread {min_spread:g}): a median split "
+            "would separate noise, not predicted responders. The model has no usable signal "
+            "for this cohort"
+        )
+    return None
+
+
+def check_spread(predicted: pd.Series, response_sd: float | None, min_spread: float) -> None:
+    """Refuse a median split of predictions whose spread is negligible (noise, not groups)."""
+    problem = spread_problem(predicted, response_sd, min_spread)
+    if problem:
+        raise NetmarkerError(problem)
+    if response_sd is None:
+        log.warning(
+            "the model does not record its training response's spread (saved by an older "
+            "netmarker); the median split cannot be checked for negligible spread"
+        )
 
 
 @dataclass
@@ -280,6 +423,7 @@ class SurvivalEvaluation:
     table: pd.DataFrame
     match: IdMatch
     response: dict[str, Any] | None = None
+    cox: dict[str, Any] | None = None
 
 
 def evaluate_survival(
@@ -287,12 +431,15 @@ def evaluate_survival(
     clinical: pd.DataFrame,
     *,
     responders: pd.DataFrame | None = None,
+    covariates: pd.DataFrame | None = None,
 ) -> SurvivalEvaluation:
     """Test predicted responders against survival (and clinical response when given).
 
-    ``predictions``: sample, predicted, responder. ``clinical``: patient, time_months,
-    event. ``responders``: patient, responder (observed). Samples are matched to patients
-    on TCGA patient barcodes (first 12 characters) or exact ids.
+    ``predictions``: sample, predicted, predicted_responder. ``clinical``: patient,
+    time_months, event. ``responders``: patient, responder (observed). ``covariates``:
+    columns by patient (index) that adjust the Cox models (:func:`cox_hazard_ratios`).
+    Samples are matched to patients on TCGA patient barcodes (first 12 characters) or
+    exact ids. The survival result is the log-rank test; ``cox`` holds the hazard ratios.
     """
     match = match_ids(
         clinical["patient"].astype(str), predictions["sample"].astype(str), kind="patient"
@@ -309,7 +456,7 @@ def evaluate_survival(
             "patient": [p for p, _ in rows],
             "sample": [s for _, s in rows],
             "predicted": [by_sample.loc[s, "predicted"] for _, s in rows],
-            "predicted_responder": [bool(by_sample.loc[s, "responder"]) for _, s in rows],
+            "predicted_responder": [bool(by_sample.loc[s, "predicted_responder"]) for _, s in rows],
             "time_months": [clin.loc[p, "time_months"] for p, _ in rows],
             "event": [clin.loc[p, "event"] for p, _ in rows],
         }
@@ -322,6 +469,11 @@ def evaluate_survival(
         table.set_index("patient")["time_months"],
         table.set_index("patient")["event"].astype(int),
     )
+    names: list[str] = []
+    if covariates is not None:
+        names = [str(c) for c in covariates.columns]
+        table = table.join(covariates, on="patient")
+    cox = cox_hazard_ratios(table.set_index("patient"), covariates=names)
     response = None
     if responders is not None:
         observed = responders.drop_duplicates("patient").set_index("patient")["responder"]
@@ -333,7 +485,9 @@ def evaluate_survival(
                 scores=both.set_index("patient")["predicted"],
                 higher_score_responds=model_is_logistic(predictions),
             )
-    return SurvivalEvaluation(survival=survival, table=table, match=match, response=response)
+    return SurvivalEvaluation(
+        survival=survival, table=table, match=match, response=response, cox=cox
+    )
 
 
 def crossvalidate_with_baselines(

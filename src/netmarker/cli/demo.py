@@ -20,7 +20,9 @@ def demo_command(
         None, "--data", help="Folder with the demo inputs (default: data/demo)."
     ),
     n_random: int = typer.Option(1000, "--n-random", min=10, help="Proximity draws."),
-    seed: int = typer.Option(0, "--seed", help="Seed of model selection and simulations."),
+    seed: int = typer.Option(
+        0, "--seed", min=0, max=2**32 - 1, help="Seed of model selection and simulations."
+    ),
 ) -> None:
     """Run the whole pipeline on the example data (5-FU, colorectal organoids) in about a minute.
 

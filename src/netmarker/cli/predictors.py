@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -76,18 +77,6 @@ ScoreOpt = typer.Option(ScoreMethod.ssgsea, "--score", help="Module scores: ssgs
 ModelMethodOpt = typer.Option(
     ModelMethod.ridge, "--method", "-m", help="Model (logistic: True/False responder labels)."
 )
-TopNOpt = typer.Option("cv", "--top-n", help="Features kept: 'cv' (inner CV), 'all' or a number.")
-
-
-def _expression_matrix(path: Path, sample_sheet: Path | None) -> pd.DataFrame:
-    """Genes x samples from a matrix file, or from GDC per-case files plus their sample sheet."""
-    if sample_sheet is not None:
-        from netmarker.io.gdc import read_gdc_files
-
-        return read_gdc_files(path, sample_sheet).matrix
-    from netmarker.io.expression import read_expression
-
-    return read_expression(path).matrix
 
 
 def _top_n(value: str) -> int | str | None:
@@ -102,6 +91,33 @@ def _top_n(value: str) -> int | str | None:
     if n < 1:
         raise typer.BadParameter("must be >= 1")
     return n
+
+
+def _check_top_n(value: str) -> str:
+    """Validate --top-n when the command line is parsed, before any data is read."""
+    _top_n(value)
+    return value
+
+
+TopNOpt = typer.Option(
+    "cv",
+    "--top-n",
+    callback=_check_top_n,
+    help="Features kept: 'cv' (inner CV), 'all' or a number.",
+)
+#: scikit-learn and numpy legacy seeds are 32-bit
+MAX_SEED = 2**32 - 1
+
+
+def _expression_matrix(path: Path, sample_sheet: Path | None) -> pd.DataFrame:
+    """Genes x samples from a matrix file, or from GDC per-case files plus their sample sheet."""
+    if sample_sheet is not None:
+        from netmarker.io.gdc import read_gdc_files
+
+        return read_gdc_files(path, sample_sheet).matrix
+    from netmarker.io.expression import read_expression
+
+    return read_expression(path).matrix
 
 
 def features_command(
@@ -146,7 +162,7 @@ def train_command(
     method: ModelMethod = ModelMethodOpt,
     top_n: str = TopNOpt,
     score: ScoreMethod = ScoreOpt,
-    seed: int = typer.Option(0, "--seed"),
+    seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED),
     out: Path = typer.Option(..., "--out", "-o", help="Model file (JSON, no pickle)."),
     write_back: bool = typer.Option(
         True,
@@ -202,7 +218,7 @@ def cv_command(
         min=0,
         help="Also permute the response N times: a valid p for the network model's LOOCV r.",
     ),
-    seed: int = typer.Option(0, "--seed"),
+    seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the table as TSV."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -289,6 +305,25 @@ def cv_command(
         )
 
 
+#: netmarker.workflow's DEFAULT_MIN_COVERAGE and DEFAULT_MIN_SPREAD (literals here: importing the
+#: workflow would load scikit-learn for every command; tests check they agree)
+DEFAULT_MIN_COVERAGE = 0.8
+DEFAULT_MIN_SPREAD = 0.1
+
+
+def _threshold(value: str) -> str | float:
+    """'median' or a finite number, checked before any file is read."""
+    if value == "median":
+        return value
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is neither 'median' nor a number") from exc
+    if not math.isfinite(number):
+        raise typer.BadParameter(f"{value!r} is not a finite number")
+    return number
+
+
 def predict_command(
     model_path: Path = typer.Option(..., "--model", help="Model file from `netmarker train`."),
     expression: Path = ExpressionOpt,
@@ -300,24 +335,72 @@ def predict_command(
         "cohort's scaling (same platform).",
     ),
     threshold: str = typer.Option(
-        "median", "--threshold", help="Responders: predicted at or below the median, or a value."
+        "median",
+        "--threshold",
+        callback=_threshold,
+        help="Responders: predicted at or below the median, or a value.",
+    ),
+    min_coverage: float = typer.Option(
+        DEFAULT_MIN_COVERAGE,
+        "--min-coverage",
+        min=0.0,
+        max=1.0,
+        help="Stop unless every model feature keeps this share of the genes it had measured "
+        "in training (modules also need the training minimum of measured genes).",
+    ),
+    min_spread: float = typer.Option(
+        DEFAULT_MIN_SPREAD,
+        "--min-spread",
+        min=0.0,
+        help="Refuse a median split when the predictions' SD is below this share of the "
+        "training response's SD.",
+    ),
+    coverage_out: Path | None = typer.Option(
+        None, "--coverage-out", help="Write every module's gene coverage (TSV)."
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Predictions TSV."),
 ) -> None:
     """Apply a saved model to new expression data; call predicted responders."""
     from netmarker.model import load_model
     from netmarker.report import write_table
-    from netmarker.workflow import predict_cohort
+    from netmarker.workflow import module_coverage, predict_cohort
 
     model = load_model(model_path)
-    rule: str | float = "median" if threshold == "median" else float(threshold)
+    rule: str | float = threshold  # parsed by _threshold
     matrix = _expression_matrix(expression, sample_sheet)
-    predictions = predict_cohort(model, matrix, standardize=standardize.value, rule=rule)
+    coverage = module_coverage(model, matrix, min_coverage=min_coverage)
+    predictions = predict_cohort(
+        model,
+        matrix,
+        standardize=standardize.value,
+        rule=rule,
+        min_coverage=min_coverage,
+        min_spread=min_spread,
+    )
+    features = coverage[coverage["feature"]]
+    print_frame(
+        features[["module", "n_genes", "measured_training", "measured_now", "coverage"]],
+        title=f"model features: genes measured in training vs now (min {min_coverage:.0%})",
+    )
+    others = coverage[~coverage["feature"]]
+    console.print(
+        f"other candidate modules (scored for ssGSEA's normalisation): "
+        f"{int(others['scored'].sum())} of {len(others)} scored"
+    )
+    if coverage_out is not None:
+        write_table(coverage, coverage_out)
     write_table(predictions, out)
     console.print(
-        f"{len(predictions)} samples, {int(predictions['responder'].sum())} predicted "
+        f"{len(predictions)} samples, {int(predictions['predicted_responder'].sum())} predicted "
         f"responders ({model.metadata.get('drug')}) -> {out}"
     )
+
+
+class Endpoint(StrEnum):
+    OS = "OS"
+    DSS = "DSS"
+    DFI = "DFI"
+    PFI = "PFI"
 
 
 def evaluate_command(
@@ -333,7 +416,17 @@ def evaluate_command(
     cancer_type: list[str] | None = typer.Option(
         None, "--cancer-type", help="TCGA-CDR: cancer type(s) to keep."
     ),
-    endpoint: str = typer.Option("OS", "--endpoint", help="TCGA-CDR endpoint: OS, PFI, DSS."),
+    endpoint: Endpoint = typer.Option(
+        Endpoint.OS,
+        "--endpoint",
+        help="Survival endpoint (TCGA-CDR columns; a patient/time_months/event table is "
+        "labelled with it).",
+    ),
+    covariate: list[str] | None = typer.Option(
+        None,
+        "--covariate",
+        help="Adjust the Cox models for a clinical column (repeatable; aliases age, stage, sex).",
+    ),
     responses: Path | None = typer.Option(
         None, "--responses", help="Clinical response table (Ding et al. 2016)."
     ),
@@ -343,32 +436,39 @@ def evaluate_command(
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder (TSV, JSON, KM plot)."),
 ) -> None:
-    """Predicted responders vs survival (Kaplan-Meier, log-rank) and clinical response."""
-    import pandas as pd
-
+    """Predicted responders vs survival (Kaplan-Meier, log-rank, Cox HR) and clinical response."""
     from netmarker import __version__
-    from netmarker.io.clinical import read_ding2016_response, read_survival
+    from netmarker.io.clinical import (
+        read_ding2016_response,
+        read_survival,
+        survival_covariates,
+    )
     from netmarker.io.common import file_checksum
-    from netmarker.report import plot_kaplan_meier, write_json, write_table
+    from netmarker.io.predictions import read_predictions
+    from netmarker.report import (
+        hazard_ratio_text,
+        plot_kaplan_meier,
+        write_json,
+        write_table,
+    )
     from netmarker.workflow import evaluate_survival
 
-    pred = pd.read_csv(predictions, sep="\t", dtype={"sample": str})
-    missing = {"sample", "predicted", "responder"} - set(pred.columns)
-    if missing:
-        from netmarker.errors import InputError
-
-        raise InputError(predictions, f"missing column(s) {', '.join(sorted(missing))}", 1)
-    surv = read_survival(clinical, cancer_types=cancer_type or None, endpoint=endpoint)
+    pred = read_predictions(predictions)
+    surv = read_survival(clinical, cancer_types=cancer_type or None, endpoint=endpoint.value)
+    covariates, sources = None, {}
+    if covariate:
+        covariates, sources = survival_covariates(clinical, surv["patient"], covariate)
     observed = None
     if responses is not None:
         observed = read_ding2016_response(responses, drug=drug)
-    result = evaluate_survival(pred, surv, responders=observed)
+    result = evaluate_survival(pred, surv, responders=observed, covariates=covariates)
     tag = "SIMULATED " if simulated else ""
-    out.mkdir(parents=True, exist_ok=True)
+    cox = result.cox or {}
     write_table(result.table.assign(simulated=simulated), out / "patients.tsv")
     write_json(
         {
             "simulated": simulated,
+            "endpoint": endpoint.value,
             "models": sorted(set(pred["model_id"].astype(str))) if "model_id" in pred else [],
             "inputs": {
                 "predictions": {"file": str(predictions), "sha256": file_checksum(predictions)},
@@ -376,12 +476,14 @@ def evaluate_command(
             },
             "netmarker_version": __version__,
             "survival": result.survival,
+            "cox": {**cox, "covariate_columns": sources},
             "response": result.response,
             "matching": result.match.summary(),
         },
         out / "evaluation.json",
     )
     t = result.table.set_index("patient")
+    groups_hr = cox.get("groups", {}).get("unadjusted", {})
     plot_kaplan_meier(
         t["time_months"],
         t["event"],
@@ -389,15 +491,61 @@ def evaluate_command(
             {True: "predicted responder", False: "predicted non-responder"}
         ),
         out / "kaplan_meier.png",
-        title=f"{tag}predicted responders",
+        title=f"{tag}predicted responders, {endpoint.value}",
+        endpoint=endpoint.value,
+        hazard_ratio={**groups_hr, "label": "predicted responders vs non-responders"},
     )
     s = result.survival
     console.print(
-        f"{tag}log-rank p = {s['p_value']:.3g} (n = {s['n']}); matching: {result.match.summary()}"
+        f"{tag}{endpoint.value}: log-rank p = {s['p_value']:.3g} (n = {s['n']}); "
+        f"matching: {result.match.summary()}"
     )
-    if result.response:
-        print_mapping(
-            f"{tag}clinical response",
-            {k: v for k, v in result.response.items() if not isinstance(v, dict | list)},
+    print_frame(_cox_rows(cox), title=f"{tag}Cox proportional hazards, {endpoint.value}")
+    for name, gone in cox.get("missing_covariates", {}).items():
+        console.print(
+            f"covariate {name} ({sources.get(name)}): missing for {gone['n']} patients "
+            f"(e.g. {', '.join(gone['examples'])}); they are left out of the adjusted models"
         )
+    if groups_hr.get("ph_violated") or cox.get("continuous", {}).get("unadjusted", {}).get(
+        "ph_violated"
+    ):
+        console.print(
+            "proportional-hazards assumption violated (Schoenfeld test p < 0.05): read the "
+            "hazard ratio as an average over follow-up"
+        )
+    if result.response:
+        shown = {k: v for k, v in result.response.items() if not isinstance(v, dict | list)}
+        if "auc_ci" in result.response:
+            low, high = result.response["auc_ci"]
+            shown["auc_95ci"] = f"{low:.3f}-{high:.3f}"
+        print_mapping(f"{tag}clinical response", shown)
+    if groups_hr.get("hr") is not None:
+        console.print(f"predicted responders vs non-responders: {hazard_ratio_text(groups_hr)}")
     console.print(f"report -> {out}")
+
+
+def _cox_rows(cox: dict[str, Any]) -> pd.DataFrame:
+    """One row per Cox model: HR (95% CI), p, n, events and the PH check (or the error)."""
+    import pandas as pd
+
+    rows = []
+    for key in ("groups", "continuous"):
+        for fit in ("unadjusted", "adjusted"):
+            r = cox.get(key, {}).get(fit)
+            if r is None:
+                continue
+            rows.append(
+                {
+                    "model": f"{key} ({cox[key]['term']})",
+                    "fit": fit,
+                    "hr": r.get("hr"),
+                    "ci_low": r.get("ci_low"),
+                    "ci_high": r.get("ci_high"),
+                    "p": r.get("p_value"),
+                    "n": r["n"],
+                    "events": r["events"],
+                    "ph_min_p": min(r["ph_p_values"].values()) if "ph_p_values" in r else None,
+                    "note": r.get("error", ""),
+                }
+            )
+    return pd.DataFrame(rows)

@@ -26,7 +26,7 @@ from netmarker.io.common import open_text
 from netmarker.io.drugnames import DrugSynonyms
 from netmarker.io.response import resolve_drug
 from netmarker.io.samples import tcga_patient
-from netmarker.io.tables import read_text_table
+from netmarker.io.tables import is_missing, read_text_table
 
 #: Days per month (365.25 / 12), the conversion used for all survival times.
 DAYS_PER_MONTH = 30.4375
@@ -398,6 +398,72 @@ def best_response_per_patient(
 SurvivalFormat = Literal["auto", "table", "cdr", "biotab"]
 
 
+ENDPOINTS: tuple[str, ...] = ("OS", "DSS", "DFI", "PFI")
+#: covariate aliases -> the clinical columns they stand for (first present wins)
+COVARIATE_ALIASES: dict[str, tuple[str, ...]] = {
+    "age": ("age_at_initial_pathologic_diagnosis", "age_at_diagnosis", "age"),
+    "stage": (
+        "ajcc_pathologic_tumor_stage",
+        "ajcc_pathologic_stage",
+        "pathologic_stage",
+        "clinical_stage",
+        "stage",
+    ),
+    "sex": ("gender", "sex"),
+    "gender": ("gender", "sex"),
+}
+_STAGE = re.compile(r"^(?:STAGE\s+)?(0|IV|III|II|I)[A-C]?\d?$")
+
+
+def main_stage(value: object) -> str | None:
+    """``Stage IIIA`` -> ``III`` (sub-stages merged); unusable entries (``Stage X``,
+    ``I/II NOS``, ``[Not Available]``) -> None."""
+    if not isinstance(value, str):
+        return None
+    m = _STAGE.match(value.strip().upper())
+    return m.group(1) if m else None
+
+
+def survival_covariates(
+    path: str | Path, patients: pd.Series, covariates: Iterable[str]
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Covariate columns of a clinical table for ``patients`` (missing markers -> NA).
+
+    Names are the table's own columns (case-insensitive) or the aliases ``age``, ``stage``
+    (AJCC stage, sub-stages merged: IIIA -> III) and ``sex``. Returns one row per patient
+    (index ``patient``) and the column each name was read from; an unknown name raises
+    InputError listing the columns.
+    """
+    df, _ = read_text_table(path, duplicate_columns=True)
+    lower = {c.lower(): c for c in df.columns}
+    id_col = next((lower[n] for n in ("bcr_patient_barcode", "patient") if n in lower), None)
+    if id_col is None:
+        raise InputError(path, "no patient column (bcr_patient_barcode or patient)", 1)
+    ids = df[id_col].str.strip().map(lambda b: tcga_patient(b) or b)
+    keep = ~ids.duplicated() & ids.isin(set(patients))
+    frame = pd.DataFrame(index=pd.Index(ids[keep], name="patient"))
+    sources: dict[str, str] = {}
+    for name in covariates:
+        candidates = (name.lower(), *COVARIATE_ALIASES.get(name.lower(), ()))
+        column = next((lower[c] for c in candidates if c in lower), None)
+        if column is None:
+            raise InputError(
+                path,
+                f"no covariate column {name!r} (aliases: {', '.join(COVARIATE_ALIASES)}); "
+                f"columns are {list(df.columns)[:15]}",
+                1,
+            )
+        values = df.loc[keep, column].str.strip()
+        values = values.mask(values.str.match(_BRACKETED.pattern) | is_missing(values))
+        if name.lower() == "stage":
+            values = values.map(main_stage)
+        elif name.lower() == "age":
+            values = pd.to_numeric(values, errors="coerce")
+        frame[name] = values.to_numpy()
+        sources[name] = column
+    return frame.reindex(pd.Index(patients.unique(), name="patient")), sources
+
+
 def read_survival(
     path: str | Path,
     fmt: SurvivalFormat = "auto",
@@ -412,11 +478,15 @@ def read_survival(
     patient table (overall survival). ``auto`` tells them apart by their header.
     Patients without a usable time or event are dropped (they stay in the report).
     """
+    if endpoint not in ENDPOINTS:
+        raise InputError(path, f"unknown endpoint {endpoint!r}; use one of {', '.join(ENDPOINTS)}")
     if fmt == "auto":
         fmt = _detect_survival(path)
     if fmt == "cdr":
         df = read_tcga_cdr(path, cancer_types, endpoint)
     elif fmt == "biotab":
+        if endpoint != "OS":
+            raise InputError(path, f"a TCGA biotab patient table gives OS only, not {endpoint}")
         df = read_tcga_biotab_patient(path).rename(
             columns={"os_months": "time_months", "os_event": "event"}
         )

@@ -37,6 +37,7 @@ OnNaN = Literal["drop", "error", "keep"]
 _ENSEMBL = re.compile(r"^(ENS[A-Z]*G\d{6,})(\.\d+)?(_PAR_Y)?$")
 _PROBE = re.compile(r"(?:_at|_st)$|^ILMN_\d+$|^A_\d+_P\d+$", re.IGNORECASE)
 _DIGITS = re.compile(r"^\d+(\.0)?$")
+_GSM = re.compile(r"^GSM\d+$")
 _GENE_COLUMNS = ("gene", "geneid", "gene_id", "symbol", "gene_symbol", "hgnc_symbol", "id_ref")
 _SYMBOL_MAP_COLUMNS = (
     "gene name",
@@ -50,6 +51,10 @@ _SYMBOL_MAP_COLUMNS = (
 )
 _ENTREZ_MAP_COLUMNS = ("entrez_id", "entrez", "entrez_gene_id", "entrezgene", "entrez gene id")
 N_EXAMPLES = 10
+#: names of the text columns GCT-style files put beside the gene ids (all "na" in Kong et al.)
+_TEXT_BESIDE_IDS = frozenset(
+    {"description", "desc", "name", "gene_description", "gene_name", "annotation"}
+)
 
 
 @dataclass
@@ -132,14 +137,20 @@ def read_expression(
     if fmt == "geo_series_matrix" and id_type == "auto" and id_map is not None:
         id_type = "probe"  # series-matrix rows are platform ids whenever a platform map is given
     kind = _detect_id_type(ids, id_type)
+    mapper = mapper or GeneMapper.default()
+    _check_orientation(p, ids, list(values.columns), mapper)
     report = ExpressionReport(path=str(p), format=fmt, id_type=kind, genes_read=len(ids))
     report.annotation_columns = annotation
+    if annotation:
+        report.notes.append(
+            f"text column(s) {', '.join(annotation)} beside the gene ids: annotation, not samples"
+        )
     report.samples = values.shape[1]
     report.tcga_barcodes = all(tcga_patient(s) is not None for s in values.columns)
     _check_ids(p, ids, lines)
     values = _handle_nan(p, values, lines, on_nan, report)
     ids = ids[values.index]
-    symbols = _map_ids(p, ids, kind, mapper or GeneMapper.default(), id_map, report)
+    symbols = _map_ids(p, ids, kind, mapper, id_map, report)
     matrix = _aggregate(values, symbols, aggregate, report)
     finite = matrix.to_numpy()[np.isfinite(matrix.to_numpy())]
     if finite.size:
@@ -196,6 +207,12 @@ def _split_columns(
     annotation: list[str] = []
     for c in candidates:
         s = df[c]
+        if len(s) and _all_missing(s):
+            # GCT files carry a DESCRIPTION column of "na" beside the ids: text, not a sample
+            if sample_columns is None and not values and c.lower() in _TEXT_BESIDE_IDS:
+                annotation.append(c)
+                continue
+            raise InputError(p, f"sample column {c!r} has no values (every cell is missing)", 1)
         if pd.api.types.is_bool_dtype(s) or not (
             pd.api.types.is_numeric_dtype(s) or pd.api.types.is_object_dtype(s)
         ):
@@ -223,6 +240,14 @@ def _split_columns(
         ids = ids.astype("Int64")
     ids = ids.astype("string").fillna("").str.strip().astype(object)
     return ids, pd.DataFrame(values, index=df.index), annotation
+
+
+def _all_missing(s: pd.Series) -> bool:
+    """Every cell empty, NaN or a missing-value marker (``na``, ``NA``, ...)."""
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return bool(s.isna().all())
+    text = s.astype("string").fillna("").str.strip()
+    return bool(is_missing(text).all())
 
 
 def _read_delimited(
@@ -319,6 +344,28 @@ def _detect_id_type(ids: pd.Series, id_type: str) -> str:
     if sample.str.contains(_PROBE).mean() > 0.5:
         return "probe"
     return "symbol"
+
+
+def _check_orientation(p: Path, ids: pd.Series, samples: list[str], mapper: GeneMapper) -> None:
+    """Stop on a samples x genes matrix: gene ids as column names, or sample ids as row ids."""
+    names = [str(c) for c in samples]
+    genes = [n for n in names if mapper.is_current(n) or _ENSEMBL.match(n)]
+    if len(names) >= 3 and len(genes) > 0.5 * len(names):
+        raise InputError(
+            p,
+            f"looks transposed: {len(genes)} of {len(names)} sample column names are gene ids "
+            f"(e.g. {', '.join(genes[:3])}); netmarker reads genes in rows and samples in "
+            "columns: transpose the matrix",
+            1,
+        )
+    head = ids.head(2000)
+    samples_as_rows = head.map(lambda i: tcga_patient(i) is not None or bool(_GSM.match(i)))
+    if len(head) >= 3 and samples_as_rows.mean() > 0.5:
+        raise InputError(
+            p,
+            f"looks transposed: the row ids are sample ids (e.g. {', '.join(head[:3])}); "
+            "netmarker reads genes in rows and samples in columns: transpose the matrix",
+        )
 
 
 def _check_ids(p: Path, ids: pd.Series, lines: np.ndarray) -> None:

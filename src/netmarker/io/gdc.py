@@ -8,6 +8,9 @@ cases matrix keyed by TCGA barcodes and maps the genes like any other expression
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import tempfile
 from pathlib import Path
 
@@ -15,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from netmarker.errors import InputError
+from netmarker.io.common import open_text
 from netmarker.io.expression import ExpressionData, read_expression
 from netmarker.io.idmap import GeneMapper
 from netmarker.io.tables import read_text_table
@@ -91,14 +95,37 @@ def _files(files: list[Path] | Path, sheet: dict[str, str]) -> list[Path]:
 
 
 def _read_one(path: Path) -> pd.Series:
-    df = pd.read_csv(
-        path, sep="\t", header=None, names=["gene_id", "value"], dtype=str, comment=None
-    )
+    with open_text(path) as fh:
+        text = fh.read()
+    quote = text.find('"')
+    if quote >= 0:  # per-case files are never quoted; a quote would merge lines silently
+        raise InputError(path, "stray quote character", text.count("\n", 0, quote) + 1)
+    try:
+        df = pd.read_csv(
+            io.StringIO(text),
+            sep="\t",
+            header=None,
+            names=["gene_id", "value"],
+            dtype=str,
+            comment=None,
+            quoting=csv.QUOTE_NONE,
+            keep_default_na=False,
+        )
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise InputError(
+            path,
+            f"not a two-column gene id / value file: {str(exc).splitlines()[0]}",
+            int(m.group(1)) if m else None,
+        ) from exc
+    except pd.errors.EmptyDataError as exc:
+        raise InputError(path, "no rows") from exc
     df = df[~df["gene_id"].str.startswith("__")]
     values = pd.to_numeric(df["value"], errors="coerce")
     if values.isna().any():
-        line = int(np.flatnonzero(values.isna().to_numpy())[0]) + 1
-        raise InputError(path, f"non-numeric value {df['value'].iloc[line - 1]!r}", line)
+        row = int(np.flatnonzero(values.isna().to_numpy())[0])
+        line = int(df.index[row]) + 1  # the frame's index is the file's row number
+        raise InputError(path, f"non-numeric value {df['value'].iloc[row]!r}", line)
     if df["gene_id"].duplicated().any():
         raise InputError(
             path, f"duplicate gene id {df['gene_id'][df['gene_id'].duplicated()].iloc[0]}"

@@ -26,7 +26,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from netmarker.errors import InputError
+from netmarker.errors import DataError, InputError
 from netmarker.io.drugnames import DrugSynonyms
 from netmarker.io.tables import is_missing, read_text_table
 
@@ -71,6 +71,8 @@ class ResponseReport:
     samples: int = 0
     drugs: int = 0
     measures: list[str] = field(default_factory=list)
+    #: measure -> the file column it was read from
+    measure_columns: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         """One line for logs."""
@@ -116,15 +118,37 @@ class ResponseData:
         col = "drug_id" if "drug_id" in t and t.duplicated(["sample", "drug"]).any() else "drug"
         return t.pivot(index="sample", columns=col, values="value")
 
-    def _one_measure(self, measure: str | None) -> pd.DataFrame:
+    def resolve_measure(self, measure: str | None) -> str:
+        """The table's measure named by ``measure``: a measure (``lnIC50``) or the file's own
+        column name (``IC50``, ``median_IC50``), any case; None when there is only one.
+        Raises :class:`DataError` listing the valid names otherwise."""
         ms = self.measures
         if measure is None:
-            if len(ms) != 1:
-                raise ValueError(f"several measures {ms}; choose one")
-            measure = ms[0]
-        if measure not in ms:
-            raise KeyError(f"measure {measure!r} not in {ms}")
-        return self.table[self.table["measure"] == measure]
+            if len(ms) == 1:
+                return ms[0]
+            raise DataError(
+                self.report.path,
+                f"several measures in the file: {self._listing()}; choose one with --measure",
+            )
+        by_name = {m.lower(): m for m in ms}
+        by_name.update({c.lower(): m for m, c in self.report.measure_columns.items() if m in ms})
+        found = by_name.get(measure.strip().lower())
+        if found is None:
+            raise DataError(
+                self.report.path,
+                f"no response measure {measure!r}; use one of {self._listing()}",
+            )
+        return found
+
+    def _listing(self) -> str:
+        """``lnIC50 (column IC50), AUC`` for messages."""
+        cols = self.report.measure_columns
+        return ", ".join(
+            f"{m} (column {cols[m]})" if cols.get(m, m) != m else m for m in self.measures
+        )
+
+    def _one_measure(self, measure: str | None) -> pd.DataFrame:
+        return self.table[self.table["measure"] == self.resolve_measure(measure)]
 
 
 def read_response(
@@ -244,6 +268,7 @@ def _long(
     id_col = "Drug_ID" if kind == "replicates" and "Drug_ID" in cols else None
     parts = []
     for vc in value_cols:
+        report.measure_columns[measure or _measure_name(vc, kind)] = vc
         part = pd.DataFrame(
             {
                 "sample": df[sample_col].str.strip(),

@@ -76,6 +76,12 @@ def read_text_table(
             low_memory=False,
         )
     except pd.errors.ParserError as exc:
+        quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+        if quote:  # rows count from 0 at the header line
+            line = int(quote.group(1)) + 1 + skipped
+            raise InputError(
+                path, "unclosed quote: the quoted field runs to the end", line
+            ) from exc
         m = re.search(r"line (\d+)", str(exc))
         line = int(m.group(1)) + skipped if m else None
         raise InputError(path, f"ragged table: {str(exc).splitlines()[0]}", line) from exc
