@@ -52,11 +52,14 @@ def test_train_predict_evaluate(capsys, monkeypatch, tmp_path: Path, store: Path
         EXPR,
         "-r",
         IC50,
+        "--permutations",
+        "19",
         "-o",
         str(model_path),
     )
     assert r.code == 0, r.err
     assert "19 sample ids matched" in r.out.replace("\n", " ")
+    assert "verdict: " in r.out and "spearman_p" not in r.out
     model = load_model(model_path)
     assert model.metadata["drug"] == "FLUOROURACIL" and len(model.training_samples) == 19
     assert model.metadata["module_run"].startswith("prox-")
@@ -117,7 +120,7 @@ def test_train_predict_evaluate(capsys, monkeypatch, tmp_path: Path, store: Path
         "--n-random",
         "2",
         "--permutations",
-        "2",
+        "19",
         "--json",
     )
     assert r.code == 0, r.err
@@ -128,7 +131,11 @@ def test_train_predict_evaluate(capsys, monkeypatch, tmp_path: Path, store: Path
         "all_pathways",
         "random_modules",
     ]
-    assert cv["permutation"]["n_null"] == 2 and 0 < cv["permutation"]["p_value"] <= 1
+    verdict = cv["verdict"]
+    assert verdict["verdict"] in ("signal", "no signal", "degenerate")
+    assert verdict["n_permutations"] == 19 and verdict["null"]["n_valid"] == 19
+    assert 0.05 <= verdict["p_value"] <= 1 and verdict["reasons"]
+    assert not any(k.endswith("_p") or k.endswith("_p_greater") for k in cv["table"][0])
 
     feats = tmp_path / "features.tsv"
     r = run_cli(capsys, monkeypatch, *base, "features", EXPR, "--drug", "5-FU", "-o", str(feats))
@@ -285,6 +292,8 @@ def test_predict_from_gdc_per_case_files(capsys, monkeypatch, tmp_path: Path, st
         IC50,
         "--top-n",
         "5",
+        "--permutations",
+        "19",
         "-o",
         str(model_path),
     )
@@ -326,3 +335,144 @@ def test_predict_from_gdc_per_case_files(capsys, monkeypatch, tmp_path: Path, st
     table = pd.read_csv(preds, sep="\t")
     assert sorted(table["sample"]) == [f"TCGA-SM-{i:04d}" for i in range(12)]
     assert table["predicted_responder"].sum() == 6
+
+
+def _train(capsys, monkeypatch, store: Path, out: Path, *extra: str):  # type: ignore[no-untyped-def]
+    return run_cli(
+        capsys,
+        monkeypatch,
+        "--store",
+        str(store),
+        "train",
+        "--drug",
+        "5-FU",
+        "-e",
+        EXPR,
+        "-r",
+        IC50,
+        "--top-n",
+        "3",
+        "--permutations",
+        "19",
+        "-o",
+        str(out),
+        *extra,
+    )
+
+
+@pytest.mark.slow
+def test_train_verdict_gates_biomarkers_and_predict_carries_it(
+    capsys, monkeypatch, tmp_path: Path, store: Path
+) -> None:
+    from netmarker.graph import EmbeddedStore
+
+    model_path = tmp_path / "model.json"
+    r = _train(capsys, monkeypatch, store, model_path, "--min-size", "2", "--json")
+    assert r.code == 0, r.err
+    result = r.json()
+    verdict = result["verdict"]
+    assert verdict["verdict"] in ("signal", "no signal", "degenerate")
+    assert verdict["n_permutations"] == 19 and verdict["resolution"] == pytest.approx(0.05)
+    assert not any(k.endswith("_p") for k in result["cv_metrics"])
+    model = load_model(model_path)
+    assert model.metadata["verdict"] == verdict and model.metadata["min_size"] == 2
+    stored = EmbeddedStore(store).biomarkers("FLUOROURACIL")
+    if verdict["verdict"] == "signal":
+        assert result["biomarkers_written"] == len(stored) > 0
+    else:
+        assert result["biomarkers_written"] == 0 and stored.empty
+
+    # a model without signal: predict warns in one line and every output row carries it
+    doc = json.loads(model_path.read_text())
+    doc["metadata"]["verdict"]["verdict"] = "no signal"
+    nosignal = tmp_path / "nosignal.json"
+    nosignal.write_text(json.dumps(doc))
+    preds = tmp_path / "pred.tsv"
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        "predict",
+        "--model",
+        str(nosignal),
+        "-e",
+        EXPR,
+        "-o",
+        str(preds),
+        "--json",
+    )
+    assert r.code == 0, r.err
+    warnings = [line for line in r.err.splitlines() if "NO SIGNAL" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("warning: ")
+    assert r.json()["verdict"]["verdict"] == "no signal" and r.json()["samples"] == 22
+    assert set(pd.read_csv(preds, sep="\t")["model_verdict"]) == {"no signal"}
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        "predict",
+        "--model",
+        str(model_path),
+        "-e",
+        EXPR,
+        "-o",
+        str(preds),
+        "--min-size",
+        "3",
+    )
+    assert r.code == 0, r.err
+    assert "warning: --min-size 3 differs from the model's training value 2" in r.err
+
+
+@pytest.mark.slow
+def test_biomarkers_are_written_only_after_the_model_is_saved(
+    capsys, monkeypatch, tmp_path: Path, store: Path
+) -> None:
+    from netmarker.graph import EmbeddedStore
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    before = EmbeddedStore(store).biomarkers()
+    r = _train(capsys, monkeypatch, store, blocker / "model.json", "--write-biomarkers", "always")
+    assert r.code == 1 and "cannot save the model" in r.err
+    assert EmbeddedStore(store).biomarkers().equals(before)
+    r = _train(capsys, monkeypatch, store, tmp_path / "m.json", "--write-biomarkers", "always")
+    assert r.code == 0, r.err
+    written = EmbeddedStore(store).biomarkers("FLUOROURACIL")
+    assert set(written["model_id"]) == {load_model(tmp_path / "m.json").metadata["model_id"]}
+
+
+def test_features_of_all_pathways_say_which_sets_were_scored_together(
+    capsys, monkeypatch, tmp_path: Path, store: Path
+) -> None:
+    base = ["--store", str(store), "features", EXPR]
+    out = tmp_path / "all.tsv"
+    r = run_cli(capsys, monkeypatch, *base, "--all-pathways", "reactome", "-o", str(out), "--json")
+    assert r.code == 0, r.err
+    summary = r.json()
+    sets = pd.read_csv(tmp_path / "all.sets.tsv", sep="\t")
+    scores = pd.read_csv(out, sep="\t")
+    assert summary["scored_together"] == "all pathways of reactome"
+    assert summary["modules_scored"] == len(scores) == int(sets["kept"].sum())
+    assert set(sets["scored_together"]) == {"all pathways of reactome"}
+    assert len(sets) == summary["modules_scored"] + summary["modules_dropped"]
+    # the paper's minimum module size (2) keeps more pathways than the default (5)
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        *base,
+        "--all-pathways",
+        "reactome",
+        "--min-size",
+        "2",
+        "-o",
+        str(tmp_path / "all2.tsv"),
+        "--json",
+    )
+    assert r.code == 0 and r.json()["modules_scored"] > summary["modules_scored"]
+    r = run_cli(capsys, monkeypatch, *base, "--drug", "5-FU", "-o", str(tmp_path / "d.tsv"))
+    assert r.code == 0 and "FLUOROURACIL's proximal modules" in r.out
+    sets = pd.read_csv(tmp_path / "d.sets.tsv", sep="\t")
+    assert sets["scored_together"].str.startswith("FLUOROURACIL's proximal modules").all()
+    r = run_cli(capsys, monkeypatch, *base, "-o", str(tmp_path / "x.tsv"))
+    assert r.code != 0 and "--all-pathways" in r.err
+    r = run_cli(capsys, monkeypatch, *base, "--all-pathways", "kegg", "-o", str(out))
+    assert r.code == 1 and "no pathways from source 'kegg'" in r.err

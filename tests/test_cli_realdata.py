@@ -95,3 +95,63 @@ def test_entrez_only_menche_file_maps_to_the_same_network(
     assert r.code == 0, r.err
     report = r.json()[0]["input"]
     assert report["edges"] == 137_907
+
+
+@pytest.mark.slow
+def test_cisplatin_on_the_19_organoids_is_not_signal_and_writes_no_biomarkers(
+    capsys, monkeypatch, tmp_path: Path, shared_data: Path
+) -> None:
+    """Issue 8: CISPLATIN's model (alpha at the top of the grid, LOOCV r ~ -0.99) was
+    presented as a finding and its coefficients stored as BIOMARKER rows."""
+    from netmarker.graph import EmbeddedStore
+
+    kong = shared_data / "kong2020"
+    store = ["--store", str(tmp_path / "store")]
+    for args in (
+        [
+            "load",
+            "network",
+            str(shared_data / "string_derived" / "dmfind_string_v12.0_ntm_700_top3_entrez.tsv.gz"),
+            "--name",
+            "string_v12_700",
+            "--min-score",
+            "700",
+        ],
+        [
+            "load",
+            "pathways",
+            str(shared_data / "msigdb_reactome" / "msigdb_v6.1_c2.cp.reactome.symbols.gmt"),
+            "--source",
+            "reactome",
+        ],
+        ["load", "targets", str(kong / "drug_drugTarget.txt"), "--source", "kong2020"],
+        ["modules", "compute", "--drug", "CISPLATIN"],
+    ):
+        r = run_cli(capsys, monkeypatch, *store, *args)
+        assert r.code == 0, r.err
+    organoids = kong / "organoid_COAD"
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        *store,
+        "train",
+        "--drug",
+        "CISPLATIN",
+        "-e",
+        str(organoids / "expression" / "GSE64392_geneID_expression_median.txt"),
+        "-r",
+        str(organoids / "drug_response" / "median_response.txt"),
+        "--permutations",
+        "99",
+        "-o",
+        str(tmp_path / "cisplatin.json"),
+        "--json",
+    )
+    assert r.code == 0, r.err
+    result = r.json()
+    verdict = result["verdict"]
+    assert verdict["verdict"] in ("degenerate", "no signal"), verdict
+    assert len(result["cv_metrics"]) and result["cv_metrics"]["n"] == 19
+    assert result["biomarkers_written"] == 0
+    assert EmbeddedStore(tmp_path / "store").biomarkers("CISPLATIN").empty
+    print(verdict)

@@ -28,6 +28,8 @@ def test_demo_runs_and_writes_a_report(tmp_path: Path) -> None:
         "run.json",
     ]:
         assert (out / name).stat().st_size > 0, name
+    report = (out / "report.html").read_text()  # self-contained: checked in Chromium elsewhere
+    assert "SIMULATED data." in report and report.count('src="data:image/png;base64,') >= 5
     run = json.loads((out / "run.json").read_text())
     assert run["drug"] == "FLUOROURACIL" and run["n_random"] == 200
     assert set(run["input_checksums"]) == {

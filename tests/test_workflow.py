@@ -18,6 +18,7 @@ from netmarker.workflow import (
     evaluate_survival,
     predict_cohort,
     train_drug_model,
+    write_biomarkers,
 )
 
 
@@ -69,9 +70,16 @@ def _training(n: int, seed: int) -> TrainingData:
 def test_train_predict_evaluate_recovers_planted_effect(
     store: EmbeddedStore, tmp_path: Path
 ) -> None:
-    model = train_drug_model(store, _training(60, seed=1), cv=5, seed=0)
+    model = train_drug_model(store, _training(30, seed=1), cv=5, seed=0, permutations=19)
     assert model.metadata["drug"] == "DRUGX" and model.metadata["module_run"] == "prox-test"
     assert set(model.feature_names) <= set(model.metadata["modules"])
+    # the planted signal: the LOOCV r beats all 19 permutations (p = 1/20, the resolution)
+    verdict = model.metadata["verdict"]
+    assert verdict["verdict"] == "signal" and verdict["p_value"] == pytest.approx(0.05)
+    assert verdict["n_permutations"] == 19 and verdict["resolution"] == pytest.approx(0.05)
+    assert not any(k.endswith("_p") for k in model.cv_metrics)  # nominal p's are gone
+    assert store.biomarkers("DRUGX").empty  # training alone writes nothing
+    assert write_biomarkers(store, model) == len(model.feature_names)
     stored = store.biomarkers("DRUGX")
     assert set(stored["feature"]) == set(model.feature_names)
     assert set(stored["model_id"]) == {model.metadata["model_id"]}
@@ -130,3 +138,23 @@ def test_clear_errors(store: EmbeddedStore) -> None:
     )
     with pytest.raises(NetmarkerError, match="too few predicted samples"):
         evaluate_survival(pred, clinical)
+
+
+def test_biomarkers_are_written_only_for_a_model_with_signal(store: EmbeddedStore) -> None:
+    null = simulate_cohort(20, gene_seed=1, seed=3, effect=0.0)
+    data = TrainingData(
+        null.expression,
+        null.response.rename("DRUGX"),
+        "DRUGX",
+        match_ids(null.response.index, null.expression.columns),
+    )
+    model = train_drug_model(store, data, cv=None, seed=0, top_n=2, permutations=19)
+    assert model.metadata["verdict"]["verdict"] in ("no signal", "degenerate")
+    assert write_biomarkers(store, model) == 0 and store.biomarkers("DRUGX").empty
+    assert write_biomarkers(store, model, "never") == 0 and store.biomarkers("DRUGX").empty
+    assert write_biomarkers(store, model, "always") == 2
+    assert set(store.biomarkers("DRUGX")["feature"]) == set(model.feature_names)
+    pred = predict_cohort(model, null.expression)
+    assert set(pred["model_verdict"]) == {model.metadata["verdict"]["verdict"]}
+    with pytest.raises(NetmarkerError, match="unknown biomarker write policy"):
+        write_biomarkers(store, model, "sometimes")  # type: ignore[arg-type]

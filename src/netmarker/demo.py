@@ -29,11 +29,13 @@ from netmarker import __version__
 from netmarker.errors import NetmarkerError
 from netmarker.features import score_modules
 from netmarker.graph.embedded import EmbeddedStore
+from netmarker.htmlreport import write_report
 from netmarker.io.common import file_checksum
 from netmarker.loading import load_network_file, load_pathways_file, load_targets_file
 from netmarker.model import biomarker_table, save_model
 from netmarker.modules import DEFAULT_SEED, DEFAULT_Z_CUTOFF, compute_proximity
 from netmarker.report import plot_kaplan_meier, write_json, write_table, write_text
+from netmarker.verdict import describe
 from netmarker.workflow import (
     crossvalidate_with_baselines,
     evaluate_survival,
@@ -41,6 +43,7 @@ from netmarker.workflow import (
     predict_cohort,
     spread_problem,
     train_drug_model,
+    write_biomarkers,
 )
 
 DRUG = "FLUOROURACIL"
@@ -135,8 +138,13 @@ def _run(
 
     say("training a ridge model of 5-FU ln(IC50) on organoid module scores (LOOCV)")
     training = load_training_data(paths["expression"], paths["response"], DRUG)
-    model = train_drug_model(store, training, network=NETWORK, method="ridge", cv="loo", seed=seed)
+    # 199 label permutations (p resolution 0.005) keep the demo short; train uses 1,000
+    model = train_drug_model(
+        store, training, network=NETWORK, method="ridge", cv="loo", seed=seed, permutations=199
+    )
     save_model(model, out / "model.json")
+    write_biomarkers(store, model)  # only a model with signal becomes a BIOMARKER module
+    say(describe(model.metadata["verdict"]))
     write_table(biomarker_table(model), out / "biomarkers.tsv")
 
     say(f"baselines: drug targets, all pathways, {n_random_modules} random module sets")
@@ -221,6 +229,8 @@ def _run(
         },
         out / "run.json",
     )
+    say("writing report.html (figures embedded, tables, inputs, versions, checksums)")
+    write_report(out)
     return DemoResult(summary=summary, report_dir=out, seconds=seconds)
 
 
@@ -353,6 +363,8 @@ _FILES = {
     "km_simulated_planted.png": "Kaplan-Meier curves, SIMULATED cohort with a planted effect",
     "km_simulated_null.png": "Kaplan-Meier curves, SIMULATED cohort without effect",
     "run.json": "parameters, seeds, versions and input checksums of this run",
+    "report.html": "everything above on one self-contained page (open it in any browser)",
+    "figures/": "the report's figures: z vs pathway size, paths behind d_c, coefficients",
     "log.txt": "warnings: unmatched ids, gene sets dropped for low coverage",
     "store/": "the embedded graph store the demo built (`netmarker --store store db status`)",
 }

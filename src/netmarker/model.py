@@ -374,8 +374,16 @@ def train(
             inner_cv=inner_cv,
             seed=seed,
         )
-        model.cv_metrics = {**result.metrics, "cv": cv}
+        # nominal p-values of out-of-fold predictions are not valid (the folds share samples):
+        # they are not kept; netmarker.verdict gives the permutation p
+        kept = {k: v for k, v in result.metrics.items() if not is_nominal_p(k)}
+        model.cv_metrics = {**kept, "cv": cv}
     return model
+
+
+def is_nominal_p(metric: str) -> bool:
+    """Whether ``metric`` is a nominal correlation p-value (``spearman_p``, ``pearson_p``, ...)."""
+    return metric.endswith(("_p", "_p_greater"))
 
 
 def predict(
@@ -461,7 +469,10 @@ def save_model(model: TrainedModel, path: str | Path) -> Path:
     """Save ``model`` as one JSON file (floats round-trip exactly; no pickle), atomically."""
     from netmarker.report import write_json
 
-    return write_json(model_to_dict(model), path)
+    try:
+        return write_json(model_to_dict(model), path)
+    except OSError as exc:
+        raise NetmarkerError(f"{path}: cannot save the model ({exc.strerror or exc})") from exc
 
 
 def _bad(path: str | Path, problem: str) -> NetmarkerError:

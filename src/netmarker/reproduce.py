@@ -248,9 +248,7 @@ def _run(
     )
     say("training the organoid model (ridge on proximal-module ssGSEA scores)")
     training = load_training_data(paths["expression"], paths["response"], DRUG)
-    model = train_drug_model(
-        store, training, network=NETWORK, method="ridge", seed=seed, write_back=False
-    )
+    model = train_drug_model(store, training, network=NETWORK, method="ridge", seed=seed)
     save_model(model, out / "model.json")
 
     say(f"predicting {len(columns)} 5-FU-treated patients; survival of the median split")

@@ -3,8 +3,9 @@
 Each step is one function over tables, so the CLI, the demo and notebooks call the same code:
 
 * :func:`load_training_data` reads expression and response files and matches sample ids.
-* :func:`train_drug_model` scores the drug's proximal modules, trains a predictor and writes
-  its coefficients back to the store as the drug's biomarker module.
+* :func:`train_drug_model` scores the drug's proximal modules, trains a predictor and gives
+  it a verdict (:mod:`netmarker.verdict`); :func:`write_biomarkers` writes its coefficients
+  back to the store as the drug's biomarker module when the verdict is *signal*.
 * :func:`predict_cohort` applies a saved model to a new cohort's expression.
 * :func:`evaluate_survival` splits patients into predicted responders / non-responders and
   tests the split against survival (log-rank), optionally clinical response.
@@ -45,10 +46,14 @@ from netmarker.io.response import ResponseData, read_response
 from netmarker.io.samples import IdMatch, match_ids
 from netmarker.model import TrainedModel, biomarker_table, predict, train
 from netmarker.modules import DEFAULT_Z_CUTOFF, proximal_modules, resolve_drug, resolve_network
+from netmarker.verdict import assess_model
 
 log = logging.getLogger(__name__)
 
 ScoreMethod = Literal["ssgsea", "mean_z"]
+WritePolicy = Literal["signal", "always", "never"]
+#: fewest measured genes for a module to be scored (the paper, Kong et al. 2020, used 2)
+DEFAULT_MIN_SIZE = 5
 
 
 @dataclass
@@ -136,6 +141,17 @@ def candidate_modules(
     return name, net, ",".join(runs), modules
 
 
+def source_pathways(store: GraphStore, source: str) -> dict[str, list[str]]:
+    """Every pathway of gene-set ``source`` in the store, with its member genes."""
+    members = store.members(source)
+    if members.empty:
+        sources = sorted(set(store.pathways()["source"]))
+        raise NotFoundError(
+            f"no pathways from source {source!r} in the store (sources: {', '.join(sources)})"
+        )
+    return {k: sorted(g["gene"]) for k, g in members.groupby("pathway")}
+
+
 def module_features(
     store: GraphStore,
     data: TrainingData,
@@ -144,7 +160,7 @@ def module_features(
     z_cutoff: float = DEFAULT_Z_CUTOFF,
     score_method: ScoreMethod = "ssgsea",
     normalize: bool = True,
-    min_size: int = 5,
+    min_size: int = DEFAULT_MIN_SIZE,
 ) -> tuple[str, str, str, dict[str, list[str]], pd.DataFrame]:
     """(drug, network, module run, scored modules, samples x module scores) for ``data``."""
     drug, net, run, modules = candidate_modules(
@@ -171,16 +187,20 @@ def train_drug_model(
     top_n: int | Literal["cv"] | None = "cv",
     score_method: ScoreMethod = "ssgsea",
     normalize: bool = True,
-    min_size: int = 5,
+    min_size: int = DEFAULT_MIN_SIZE,
     cv: int | Literal["loo"] | None = "loo",
     seed: int = 0,
-    write_back: bool = True,
+    permutations: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> TrainedModel:
     """Train a predictor of ``data.response`` on the drug's proximal-module scores.
 
     The model's metadata records everything needed to reproduce and apply it: drug,
     network, module run, all candidate modules with their genes (patients are scored on the
-    same modules), scoring options, training samples, input checksums, version and seed.
+    same modules), scoring options, training samples, input checksums, version and seed,
+    and ``verdict``: :func:`netmarker.verdict.assess_model` with ``permutations`` label
+    permutations (default by method), ``progress(done, total)`` called as they complete.
+    Nothing is written to the store: save the model, then call :func:`write_biomarkers`.
     """
     drug, net, run, scored, features = module_features(
         store,
@@ -222,10 +242,40 @@ def train_drug_model(
         metadata=metadata,
     )
     model.metadata["model_id"] = model_id(model)
-    if write_back:
-        table = biomarker_table(model).assign(drug=drug, model_id=model.metadata["model_id"])
-        store.write_biomarkers(table)
+    model.metadata["verdict"] = assess_model(
+        features,
+        data.response,
+        method=method,
+        top_n=top_n,
+        seed=seed,
+        n_permutations=permutations,
+        progress=progress,
+    )
     return model
+
+
+def verdict_of(model: TrainedModel) -> str:
+    """The model's verdict (``"signal"``, ``"no signal"``, ``"degenerate"``), or
+    ``"not assessed"`` for models saved before netmarker gave verdicts."""
+    verdict = model.metadata.get("verdict")
+    return str(verdict.get("verdict")) if isinstance(verdict, dict) else "not assessed"
+
+
+def write_biomarkers(store: GraphStore, model: TrainedModel, policy: WritePolicy = "signal") -> int:
+    """Write the model's coefficients as the drug's BIOMARKER module; the number written.
+
+    ``policy="signal"`` writes only for a model whose verdict is *signal* (noise is never
+    stored as a finding); ``"always"`` writes whatever the verdict; ``"never"`` writes nothing.
+    Call it after the model is saved, so a failed save leaves the store untouched.
+    """
+    if policy not in ("signal", "always", "never"):
+        raise NetmarkerError(f"unknown biomarker write policy {policy!r}: signal, always, never")
+    if policy == "never" or (policy == "signal" and verdict_of(model) != "signal"):
+        return 0
+    drug = model.metadata["drug"]
+    table = biomarker_table(model).assign(drug=drug, model_id=model.metadata["model_id"])
+    store.write_biomarkers(table)
+    return len(table)
 
 
 def model_id(model: TrainedModel) -> str:
@@ -378,6 +428,8 @@ def predict_cohort(
             "predicted_responder": responder.to_numpy(),
             "method": model.method,
             "model_id": model.metadata.get("model_id", ""),
+            # every prediction carries the model's verdict: "no signal" must travel with it
+            "model_verdict": verdict_of(model),
         }
     )
 
@@ -499,13 +551,15 @@ def crossvalidate_with_baselines(
     method: str = "ridge",
     top_n: int | Literal["cv"] | None = "cv",
     score_method: ScoreMethod = "ssgsea",
+    min_size: int = DEFAULT_MIN_SIZE,
     n_random: int = 100,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> BaselineResult:
     """LOOCV of the network model and of its baselines on the same samples and folds.
 
-    ``progress(done, n_random)`` is called after each random-module draw.
+    ``progress(done, n_random)`` is called after each random-module draw. Modules (and
+    pathways, and random modules) need ``min_size`` measured genes.
     """
     drug, _, _, modules = candidate_modules(store, data.drug, network=network, z_cutoff=z_cutoff)
     # the targets baseline needs a measured target; without one it is left out (and logged)
@@ -525,7 +579,42 @@ def crossvalidate_with_baselines(
         cv="loo",
         top_n=top_n,
         score_method=score_method,
+        min_size=min_size,
         seed=seed,
+        progress=progress,
+    )
+
+
+def assess_drug_model(
+    store: GraphStore,
+    data: TrainingData,
+    *,
+    network: str | None = None,
+    z_cutoff: float = DEFAULT_Z_CUTOFF,
+    method: str = "ridge",
+    top_n: int | Literal["cv"] | None = "cv",
+    score_method: ScoreMethod = "ssgsea",
+    min_size: int = DEFAULT_MIN_SIZE,
+    seed: int = 0,
+    permutations: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """The verdict (:func:`netmarker.verdict.assess_model`) on the drug's network model."""
+    features = module_features(
+        store,
+        data,
+        network=network,
+        z_cutoff=z_cutoff,
+        score_method=score_method,
+        min_size=min_size,
+    )[-1]
+    return assess_model(
+        features,
+        data.response,
+        method=method,
+        top_n=top_n,
+        seed=seed,
+        n_permutations=permutations,
         progress=progress,
     )
 

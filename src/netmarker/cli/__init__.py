@@ -7,7 +7,18 @@ import sys
 import typer
 
 from netmarker import __version__
-from netmarker.cli import context, db, demo, fetch, load, modules, predictors, reproduce
+from netmarker.cli import (
+    context,
+    db,
+    demo,
+    fetch,
+    load,
+    modules,
+    plot,
+    predictors,
+    report,
+    reproduce,
+)
 from netmarker.cli.context import StoreOptions
 from netmarker.errors import NetmarkerError
 
@@ -77,6 +88,8 @@ app.add_typer(db.app, name="db", rich_help_panel="Graph store")
 app.add_typer(fetch.app, name="fetch", rich_help_panel="Graph store")
 app.add_typer(reproduce.app, name="reproduce", rich_help_panel="Start here")
 app.add_typer(modules.app, name="modules", rich_help_panel="Query layer: drug-proximal modules")
+app.add_typer(plot.app, name="plot", rich_help_panel="Figures and reports")
+app.command("report", rich_help_panel="Figures and reports")(report.report_command)
 for _name, _command in [
     ("features", predictors.features_command),
     ("train", predictors.train_command),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 
 from netmarker.cli.context import console, print_frame, print_json, progress_bar, store_from
+from netmarker.explain import resolve_pathway
+from netmarker.graph import GraphStore
 from netmarker.modules import (
     DEFAULT_SEED,
     DEFAULT_Z_CUTOFF,
@@ -124,7 +128,10 @@ def compute(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    drug: str = typer.Option(..., "--drug", "-d", help="Drug name."),
+    drug: str | None = typer.Option(None, "--drug", "-d", help="Drug name."),
+    pathway: str | None = typer.Option(
+        None, "--pathway", "-p", help="Instead of --drug: the drugs proximal to this pathway."
+    ),
     network: str | None = typer.Option(None, "--network", "-n", help="Network name."),
     method: Method = typer.Option(Method.proximity, "--method", "-m"),
     z_cutoff: float | None = typer.Option(
@@ -133,8 +140,14 @@ def show(
     all_rows: bool = typer.Option(False, "--all-rows", help="Show every pathway."),
     fmt: Format = typer.Option(Format.table, "--format", "-f"),
 ) -> None:
-    """Show a drug's stored modules (proximal pathways, or the RWR gene module)."""
+    """Show a drug's stored modules (proximal pathways, or the RWR gene module), or with
+    --pathway the drugs a pathway is proximal to."""
+    if (drug is None) == (pathway is None):
+        raise typer.BadParameter("give --drug NAME or --pathway ID")
     store = store_from(ctx)
+    if pathway is not None:
+        _show_pathway(store, pathway, network, None if all_rows else z_cutoff, fmt)
+        return
     name = resolve_drug(store, drug)
     net_name = resolve_network(store, network)
     if method is Method.proximity:
@@ -158,3 +171,110 @@ def show(
             title += ")"
             rows = rows[["rank", "gene", "score"]]
     print_frame(rows.reset_index(drop=True), fmt=fmt.value, title=title)
+
+
+@app.command("explain")
+def explain(
+    ctx: typer.Context,
+    drug: str = typer.Option(..., "--drug", "-d", help="Drug name."),
+    pathway: str = typer.Option(..., "--pathway", "-p", help="Pathway id (gene set name)."),
+    network: str | None = typer.Option(None, "--network", "-n", help="Network name."),
+    max_paths: int | None = typer.Option(
+        None, "--max-paths", "-k", min=1, help="Show the first K shortest paths per target."
+    ),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, tsv (paths), json."),
+    graphml: Path | None = typer.Option(None, "--graphml", help="Write the subnetwork (GraphML)."),
+    cytoscape: Path | None = typer.Option(
+        None, "--cytoscape", help="Write the subnetwork as Cytoscape.js JSON."
+    ),
+    png: Path | None = typer.Option(None, "--png", "--plot", help="Draw it (.png or .svg)."),
+    show_cypher: bool = typer.Option(
+        False, "--cypher", help="Print the Cypher query (with :param lines) for Neo4j Browser."
+    ),
+) -> None:
+    """The shortest paths from each target of a drug to the pathway's nearest genes (why d_c)."""
+    from netmarker.explain import explain_cypher, explain_proximity, write_subnetwork
+
+    store = store_from(ctx)
+    if show_cypher:
+        sys.stdout.write(explain_cypher(store, drug, pathway, network))
+        return
+    expl = explain_proximity(store, drug, pathway, network=network, max_paths=max_paths)
+    for path, kind in ((graphml, "graphml"), (cytoscape, "cytoscape")):
+        if path is not None:
+            write_subnetwork(expl, path, kind)
+    if png is not None:
+        from netmarker.plots import draw_explanation
+
+        draw_explanation(expl, png)
+    if fmt is Format.json:
+        print_json(expl.to_dict())
+        return
+    if fmt is Format.tsv:
+        print_frame(expl.paths, fmt="tsv")
+        return
+    s = expl.summary()
+    stored = (
+        "nothing stored (run `netmarker modules compute`)"
+        if expl.stored is None
+        else f"stored d_c = {s['stored_d_c']:.4g}, z = {s['z']:.3f}"
+        + ("" if expl.matches_stored else "  [differs: the network or targets changed since]")
+    )
+    console.print(
+        f"[bold]{expl.drug}[/] -> [bold]{expl.pathway}[/] on {expl.network}: "
+        f"d_c = {expl.distance:.4g} from {s['targets_used']} target(s); {stored}",
+        highlight=False,
+    )
+    print_frame(expl.targets, title="targets: hops to the nearest pathway gene (enter d_c)")
+    shown = f"{len(expl.paths)} of {s['paths_total']}"
+    print_frame(expl.paths, title=f"shortest paths ({shown})")
+    print_frame(expl.genes, title="genes on the paths (degree in the network)")
+    if expl.pathway_genes_left_out:
+        console.print(
+            f"pathway genes left out (outside the largest component or not in the network): "
+            f"{len(expl.pathway_genes_left_out)}"
+        )
+
+
+def _show_pathway(
+    store: GraphStore, pathway: str, network: str | None, z_cutoff: float | None, fmt: Format
+) -> None:
+    from netmarker.queries import drugs_near_pathway
+
+    rows = drugs_near_pathway(store, pathway, network=network, z_cutoff=z_cutoff)
+    net_name = resolve_network(store, network)
+    name = resolve_pathway(store, pathway)
+    title = f"drugs proximal to {name} on {net_name}" + (
+        "" if z_cutoff is None else f" (z <= {z_cutoff})"
+    )
+    if fmt is Format.table:
+        if rows.empty:
+            console.print(f"{title}: none stored")
+            return
+        first = rows.iloc[0]
+        title += f" (run {first['run']}, {first['n_random']} draws, seed {first['seed']})"
+        rows = rows[[c for c in ("drug", "distance", "z", "p", "q") if c in rows.columns]]
+    print_frame(rows, fmt=fmt.value, title=title)
+
+
+@app.command("similar")
+def similar(
+    ctx: typer.Context,
+    drug: str = typer.Option(..., "--drug", "-d", help="Drug name."),
+    network: str | None = typer.Option(None, "--network", "-n", help="Network name."),
+    z_cutoff: float = typer.Option(
+        DEFAULT_Z_CUTOFF, "--z-cutoff", help="Pathways with z <= this are proximal."
+    ),
+    top: int | None = typer.Option(None, "--top", min=1, help="Show the first N drugs."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f"),
+) -> None:
+    """Other drugs ranked by how much their proximal modules overlap this drug's (Jaccard on
+    proximal pathways, then the correlation of the z profiles)."""
+    from netmarker.queries import similar_drugs
+
+    store = store_from(ctx)
+    table = similar_drugs(store, drug, network=network, z_cutoff=z_cutoff)
+    if top is not None:
+        table = table.head(top)
+    name = resolve_drug(store, drug)
+    print_frame(table, fmt=fmt.value, title=f"drugs like {name} (z <= {z_cutoff})")

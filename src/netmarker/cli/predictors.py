@@ -11,6 +11,7 @@ import typer
 
 from netmarker.cli.context import (
     console,
+    err_console,
     print_frame,
     print_json,
     print_mapping,
@@ -77,6 +78,44 @@ ScoreOpt = typer.Option(ScoreMethod.ssgsea, "--score", help="Module scores: ssgs
 ModelMethodOpt = typer.Option(
     ModelMethod.ridge, "--method", "-m", help="Model (logistic: True/False responder labels)."
 )
+MinSizeOpt = typer.Option(
+    5,
+    "--min-size",
+    min=1,
+    help="Fewest measured genes for a module to be scored (Kong et al. 2020 used 2).",
+)
+PermutationsOpt = typer.Option(
+    None,
+    "--permutations",
+    min=19,
+    help="Label permutations for the verdict, each redoing the whole LOOCV (default: 1,000 "
+    "for ridge, fewer for slower methods; p resolution 1/(N+1)).",
+)
+JsonOpt = typer.Option(False, "--json", help="Print the result as JSON.")
+
+
+class WritePolicy(StrEnum):
+    signal = "signal"
+    always = "always"
+    never = "never"
+
+
+def _print_verdict(verdict: dict) -> None:
+    """The verdict line, its checks and its baselines."""
+    from netmarker.verdict import describe
+
+    console.print(describe(verdict), highlight=False)
+    evidence = {
+        f"LOOCV {verdict['metric']}": verdict["observed"],
+        "permutation p": verdict["p_value"],
+        "null mean / 95th percentile": f"{verdict['null']['mean']:.3g} / "
+        f"{verdict['null']['q95']:.3g}"
+        if verdict["null"]["mean"] is not None
+        else "n/a",
+        **verdict["checks"],
+        **verdict["baselines"],
+    }
+    print_mapping("verdict evidence and baselines", evidence)
 
 
 def _top_n(value: str) -> int | str | None:
@@ -124,29 +163,78 @@ def features_command(
     ctx: typer.Context,
     expression: Path = typer.Argument(..., help="Expression matrix, genes x samples."),
     sample_sheet: Path | None = SampleSheetOpt,
-    drug: str = DrugOpt,
+    drug: str | None = typer.Option(
+        None, "--drug", "-d", help="Score this drug's proximal modules (synonyms work)."
+    ),
+    all_pathways: str | None = typer.Option(
+        None,
+        "--all-pathways",
+        help="Score every pathway of this gene-set source (e.g. reactome) instead of a drug's "
+        "proximal modules.",
+    ),
     network: str | None = NetworkOpt,
     z_cutoff: float = ZOpt,
     score: ScoreMethod = ScoreOpt,
     normalize: bool = typer.Option(
         True, "--normalize/--no-normalize", help="ssGSEA range normalisation over the whole run."
     ),
-    out: Path = typer.Option(..., "--out", "-o", help="Output TSV (modules x samples)."),
+    min_size: int = MinSizeOpt,
+    out: Path = typer.Option(
+        ...,
+        "--out",
+        "-o",
+        help="Output TSV (modules x samples); OUT.sets.tsv lists every set scored together.",
+    ),
+    as_json: bool = JsonOpt,
 ) -> None:
-    """Score a drug's proximal modules in every sample of an expression matrix."""
+    """Score a drug's proximal modules (or all pathways of a source) in every sample.
+
+    ssGSEA's range normalisation makes every score depend on the sets scored together: the
+    sets file beside the output names them all (with their coverage and why any was dropped).
+    """
     from netmarker.features import score_modules
     from netmarker.report import write_table
-    from netmarker.workflow import candidate_modules
 
-    name, net, _, modules = candidate_modules(
-        store_from(ctx), drug, network=network, z_cutoff=z_cutoff
-    )
+    if (drug is None) == (all_pathways is None):
+        raise typer.BadParameter("give --drug or --all-pathways SOURCE (one of them)")
+    store = store_from(ctx)
+    if drug is not None:
+        from netmarker.workflow import candidate_modules
+
+        name, net, _, modules = candidate_modules(store, drug, network=network, z_cutoff=z_cutoff)
+        scored_together = f"{name}'s proximal modules on {net} (z <= {z_cutoff:g})"
+    else:
+        from netmarker.workflow import source_pathways
+
+        modules = source_pathways(store, all_pathways)
+        scored_together = f"all pathways of {all_pathways}"
     matrix = _expression_matrix(expression, sample_sheet)
-    scores = score_modules(matrix, modules, method=score.value, normalize=normalize)
+    scores = score_modules(
+        matrix, modules, method=score.value, normalize=normalize, min_size=min_size
+    )
+    sets_path = out.with_name(out.name.removesuffix(".tsv") + ".sets.tsv")
+    coverage = scores.coverage.assign(scored_together=scored_together, min_size=min_size)
+    write_table(coverage, sets_path)
     write_table(scores.scores.rename_axis("module").reset_index(), out)
+    summary = {
+        "scored_together": scored_together,
+        "modules_scored": int(scores.scores.shape[0]),
+        "modules_dropped": int((~coverage["kept"]).sum()),
+        "samples": int(scores.scores.shape[1]),
+        "min_size": min_size,
+        "score": score.value,
+        "normalize": scores.normalize,
+        "out": str(out),
+        "sets": str(sets_path),
+    }
+    if as_json:
+        print_json(summary)
+        return
     console.print(
-        f"{name} on {net}: {scores.scores.shape[0]} modules x "
-        f"{scores.scores.shape[1]} samples -> {out}"
+        f"{scored_together}: {summary['modules_scored']} modules scored together "
+        f"({summary['modules_dropped']} dropped, fewer than {min_size} measured genes or "
+        f"covering every gene) x {summary['samples']} samples -> {out}; sets -> {sets_path}",
+        highlight=False,
     )
 
 
@@ -162,38 +250,77 @@ def train_command(
     method: ModelMethod = ModelMethodOpt,
     top_n: str = TopNOpt,
     score: ScoreMethod = ScoreOpt,
+    min_size: int = MinSizeOpt,
+    permutations: int | None = PermutationsOpt,
     seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED),
     out: Path = typer.Option(..., "--out", "-o", help="Model file (JSON, no pickle)."),
-    write_back: bool = typer.Option(
-        True,
-        "--write-back/--no-write-back",
-        help="Store the coefficients as the drug's biomarkers.",
+    write_biomarkers: WritePolicy = typer.Option(
+        WritePolicy.signal,
+        "--write-biomarkers",
+        help="Store the coefficients as the drug's BIOMARKER module: only when the verdict is "
+        "signal (default), always, or never.",
     ),
+    as_json: bool = JsonOpt,
 ) -> None:
-    """Train a response predictor on the drug's proximal-module scores (LOOCV metrics)."""
+    """Train a response predictor on the drug's proximal-module scores; LOOCV and a verdict.
+
+    The verdict: signal (the LOOCV r beats label permutations, each redoing the whole LOOCV,
+    at p <= 0.05), no signal, or degenerate (regularisation at the edge of its grid,
+    near-constant predictions, intercept-only fit). The model is saved first; biomarkers are
+    written to the store only after the save succeeded.
+    """
     from netmarker.model import biomarker_table, save_model
     from netmarker.workflow import load_training_data, train_drug_model
+    from netmarker.workflow import write_biomarkers as write
 
     store = store_from(ctx)
     data = load_training_data(
         expression, response, drug, measure=measure, synonyms=_synonyms(vocabulary)
     )
-    console.print(f"samples: {data.match.summary()}")
-    model = train_drug_model(
-        store,
-        data,
-        network=network,
-        z_cutoff=z_cutoff,
-        method=method.value,
-        top_n=_top_n(top_n),
-        score_method=score.value,
-        seed=seed,
-        write_back=write_back,
-    )
+    if not as_json:
+        console.print(f"samples: {data.match.summary()}")
+    with progress_bar(f"verdict for {data.drug}: label permutations", total=None) as bar:
+        model = train_drug_model(
+            store,
+            data,
+            network=network,
+            z_cutoff=z_cutoff,
+            method=method.value,
+            top_n=_top_n(top_n),
+            score_method=score.value,
+            min_size=min_size,
+            seed=seed,
+            permutations=permutations,
+            progress=lambda done, total: bar.update(0, completed=done, total=total),
+        )
     save_model(model, out)
+    written = write(store, model, write_biomarkers.value)
+    verdict = model.metadata["verdict"]
     metrics = {k: v for k, v in model.cv_metrics.items() if not isinstance(v, list | dict)}
+    if as_json:
+        print_json(
+            {
+                "drug": model.metadata["drug"],
+                "model_id": model.metadata["model_id"],
+                "model": str(out),
+                "method": model.method,
+                "cv_metrics": metrics,
+                "verdict": verdict,
+                "biomarkers_written": written,
+                "biomarkers": biomarker_table(model),
+            }
+        )
+        return
     print_mapping(f"{model.metadata['drug']}: {method.value}, LOOCV", metrics)
-    print_frame(biomarker_table(model).head(20), title="biomarker modules (top 20)")
+    print_frame(biomarker_table(model).head(20), title="model coefficients (top 20)")
+    _print_verdict(verdict)
+    if written:
+        console.print(f"{written} BIOMARKER relationships written to the store")
+    else:
+        why = "not asked" if write_biomarkers == WritePolicy.never else verdict["verdict"]
+        console.print(
+            f"no BIOMARKER relationships written ({why}; --write-biomarkers always overrides)"
+        )
     console.print(f"model {model.metadata['model_id']} -> {out}")
 
 
@@ -209,22 +336,23 @@ def cv_command(
     method: ModelMethod = ModelMethodOpt,
     top_n: str = TopNOpt,
     score: ScoreMethod = ScoreOpt,
+    min_size: int = MinSizeOpt,
     n_random: int = typer.Option(
         100, "--n-random", min=0, help="Random module sets for the empirical p."
     ),
-    permutations: int = typer.Option(
-        0,
-        "--permutations",
-        min=0,
-        help="Also permute the response N times: a valid p for the network model's LOOCV r.",
-    ),
+    permutations: int | None = PermutationsOpt,
     seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the table as TSV."),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = JsonOpt,
 ) -> None:
-    """Leave-one-out CV of the network model next to its baselines, on the same folds."""
+    """Leave-one-out CV of the network model next to its baselines, on the same folds; verdict."""
+    from netmarker.model import is_nominal_p
     from netmarker.report import write_table
-    from netmarker.workflow import crossvalidate_with_baselines, load_training_data
+    from netmarker.workflow import (
+        assess_drug_model,
+        crossvalidate_with_baselines,
+        load_training_data,
+    )
 
     store = store_from(ctx)
     data = load_training_data(
@@ -241,31 +369,28 @@ def cv_command(
             method=method.value,
             top_n=_top_n(top_n),
             score_method=score.value,
+            min_size=min_size,
             n_random=n_random,
             seed=seed,
             progress=lambda done, total: bar.update(0, completed=done, total=total),
         )
-    table = result.table.assign(drug=data.drug, n_samples=len(data.response))
-    permutation = None
-    if permutations:
-        from netmarker.evaluate import permutation_test
-        from netmarker.workflow import module_features
-
-        features = module_features(
-            store, data, network=network, z_cutoff=z_cutoff, score_method=score.value
-        )[-1]
-        with progress_bar("permutations", total=permutations) as bar:
-            permutation = permutation_test(
-                features,
-                data.response,
-                method=method.value,
-                cv="loo",
-                top_n=_top_n(top_n),
-                n_permutations=permutations,
-                seed=seed,
-                progress=lambda done, total: bar.update(0, completed=done, total=total),
-            )
-        permutation.pop("null", None)
+    with progress_bar(f"verdict for {data.drug}: label permutations", total=None) as bar:
+        verdict = assess_drug_model(
+            store,
+            data,
+            network=network,
+            z_cutoff=z_cutoff,
+            method=method.value,
+            top_n=_top_n(top_n),
+            score_method=score.value,
+            min_size=min_size,
+            seed=seed,
+            permutations=permutations,
+            progress=lambda done, total: bar.update(0, completed=done, total=total),
+        )
+    # nominal p-values of out-of-fold predictions are not valid: the verdict's p replaces them
+    nominal = [c for c in result.table.columns if is_nominal_p(c)]
+    table = result.table.drop(columns=nominal).assign(drug=data.drug, n_samples=len(data.response))
     if out is not None:
         write_table(table, out)
     if as_json:
@@ -274,35 +399,21 @@ def cv_command(
                 "table": table,
                 "metric": result.metric,
                 "empirical_p": result.empirical_p,
-                "permutation": permutation,
+                "verdict": verdict,
             }
         )
         return
     shown = [
         c
-        for c in (
-            "features",
-            "n_features",
-            "spearman_r",
-            "spearman_p_greater",
-            "pearson_r",
-            "rmse",
-            "auc",
-            "accuracy",
-        )
+        for c in ("features", "n_features", "spearman_r", "pearson_r", "rmse", "auc", "accuracy")
         if c in table.columns
     ]
     print_frame(table[shown], title=f"{data.drug}: LOOCV, {len(data.response)} samples")
     console.print(
         f"network modules vs {n_random} random module sets: empirical p = "
-        f"{result.empirical_p:.3g} ({result.metric}). spearman_p_greater is the nominal "
-        "one-sided p of out-of-fold predictions; it is optimistic (folds share samples)."
+        f"{result.empirical_p:.3g} ({result.metric})."
     )
-    if permutation is not None:
-        console.print(
-            f"permutation test ({permutations} permutations of the response): "
-            f"p = {permutation['p_value']:.3g}"
-        )
+    _print_verdict(verdict)
 
 
 #: netmarker.workflow's DEFAULT_MIN_COVERAGE and DEFAULT_MIN_SPREAD (literals here: importing the
@@ -359,14 +470,40 @@ def predict_command(
         None, "--coverage-out", help="Write every module's gene coverage (TSV)."
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Predictions TSV."),
+    min_size: int | None = typer.Option(
+        None,
+        "--min-size",
+        min=1,
+        help="Fewest measured genes for a module to be scored (default: the model's, as in "
+        "training).",
+    ),
+    as_json: bool = JsonOpt,
 ) -> None:
-    """Apply a saved model to new expression data; call predicted responders."""
+    """Apply a saved model to new expression data; call predicted responders.
+
+    The model's verdict is shown and carried in every row of the output (model_verdict); a
+    model without signal gets a one-line warning.
+    """
     from netmarker.model import load_model
     from netmarker.report import write_table
-    from netmarker.workflow import module_coverage, predict_cohort
+    from netmarker.workflow import module_coverage, predict_cohort, verdict_of
 
     model = load_model(model_path)
     rule: str | float = threshold  # parsed by _threshold
+    if min_size is not None and min_size != model.metadata.get("min_size", 5):
+        err_console.print(
+            f"warning: --min-size {min_size} differs from the model's training value "
+            f"{model.metadata.get('min_size', 5)}",
+            highlight=False,
+        )
+        model.metadata["min_size"] = min_size
+    verdict = verdict_of(model)
+    if verdict != "signal":
+        err_console.print(
+            f"warning: model {model.metadata.get('model_id', model_path)} has verdict "
+            f"{verdict.upper()}: its predictions are not evidence of response",
+            highlight=False,
+        )
     matrix = _expression_matrix(expression, sample_sheet)
     coverage = module_coverage(model, matrix, min_coverage=min_coverage)
     predictions = predict_cohort(
@@ -377,7 +514,24 @@ def predict_command(
         min_coverage=min_coverage,
         min_spread=min_spread,
     )
+    if coverage_out is not None:
+        write_table(coverage, coverage_out)
+    write_table(predictions, out)
     features = coverage[coverage["feature"]]
+    responders = int(predictions["predicted_responder"].sum())
+    if as_json:
+        print_json(
+            {
+                "drug": model.metadata.get("drug"),
+                "model_id": model.metadata.get("model_id"),
+                "verdict": model.metadata.get("verdict", {"verdict": verdict}),
+                "samples": len(predictions),
+                "predicted_responders": responders,
+                "coverage": features,
+                "out": str(out),
+            }
+        )
+        return
     print_frame(
         features[["module", "n_genes", "measured_training", "measured_now", "coverage"]],
         title=f"model features: genes measured in training vs now (min {min_coverage:.0%})",
@@ -387,12 +541,10 @@ def predict_command(
         f"other candidate modules (scored for ssGSEA's normalisation): "
         f"{int(others['scored'].sum())} of {len(others)} scored"
     )
-    if coverage_out is not None:
-        write_table(coverage, coverage_out)
-    write_table(predictions, out)
     console.print(
-        f"{len(predictions)} samples, {int(predictions['predicted_responder'].sum())} predicted "
-        f"responders ({model.metadata.get('drug')}) -> {out}"
+        f"{len(predictions)} samples, {responders} predicted responders "
+        f"({model.metadata.get('drug')}; model verdict: {verdict}) -> {out}",
+        highlight=False,
     )
 
 

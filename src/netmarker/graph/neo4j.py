@@ -736,6 +736,27 @@ class Neo4jStore:
         rows = self._table("biomarkers", drug=drug)
         return _frame(rows, BIOMARKER_COLUMNS, ["drug", "rank"])
 
+    # -- explanations (netmarker.explain): paths and components in Cypher ---------------------
+    def explain_paths(self, network: str, drug: str, pathway: str) -> list[tuple[str, list[str]]]:
+        """(target, genes) of every shortest path from ``drug``'s targets to ``pathway``."""
+        rows = self._read("read/explain_paths", network=network, drug=drug, pathway=pathway)
+        return [(row[0], list(row[1])) for row in rows]
+
+    def gene_degrees(self, network: str, genes: list[str]) -> dict[str, int]:
+        """Degree of each gene in the published ``network`` (0 when it is not in it)."""
+        rows = self._read("read/gene_degrees", network=network, genes=list(genes))
+        return {symbol: int(degree) for symbol, degree in rows}
+
+    def proximity_of_pathway(self, pathway: str, network: str) -> pd.DataFrame:
+        """PROXIMITY_COLUMNS of every drug's result for ``pathway`` on ``network``."""
+        rows = pd.DataFrame(self._table("drugs_near_pathway", pathway=pathway, network=network))
+        rows = rows.reindex(columns=PROXIMITY_COLUMNS)
+        return _frame(rows.to_numpy().tolist(), PROXIMITY_COLUMNS, ["drug", "network", "z"])
+
+    def z_profiles(self, drug: str, network: str) -> list[list[Any]]:
+        """[other drug, pathway, z of ``drug``, z of the other] per pathway both have."""
+        return self._table("z_profiles", drug=drug, network=network)
+
     # -- housekeeping ------------------------------------------------------------------------
     def clear(self) -> None:
         """Remove every netmarker node and relationship; the schema and other data stay."""
