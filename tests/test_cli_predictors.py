@@ -74,6 +74,26 @@ def test_train_predict_evaluate(capsys, monkeypatch, tmp_path: Path, store: Path
     clinical = tmp_path / "clinical.tsv"
     cohort.clinical.to_csv(clinical, sep="\t", index=False)
     preds = tmp_path / "pred.tsv"
+    # a cohort that lost most genes of one model feature: stopped, the module named
+    top_genes = set(model.metadata["modules"][top])
+    partial = tmp_path / "partial.tsv"
+    kept = [g for g in cohort.expression.index if g not in top_genes] + sorted(
+        top_genes & set(cohort.expression.index)
+    )[:2]
+    cohort.expression.loc[kept].rename_axis("gene").to_csv(partial, sep="\t")
+    r = run_cli(
+        capsys,
+        monkeypatch,
+        "predict",
+        "--model",
+        str(model_path),
+        "-e",
+        str(partial),
+        "-o",
+        str(preds),
+    )
+    assert r.code == 1 and f"{top} (2 measured genes, fewer than the 5 required" in r.err
+    assert "not covered" in r.err and not preds.exists()
     predict = ["predict", "--model", str(model_path), "-e", str(patients), "-o", str(preds)]
     r = run_cli(capsys, monkeypatch, *predict)
     # the organoid 5-FU ridge model is all but intercept-only (issue 8): its predictions barely

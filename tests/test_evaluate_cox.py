@@ -144,3 +144,11 @@ def test_bootstrap_auc_values_match_scikit_learn() -> None:
     idx = np.random.default_rng(4).integers(0, 30, size=(50, 30))
     values = [roc_auc_score(y[i], scores[i]) for i in idx if 0 < y[i].sum() < 30]
     assert boot["ci_low"] == pytest.approx(np.percentile(values, 50))
+
+
+@pytest.mark.parametrize("rule", [float("nan"), float("inf")])
+def test_split_responders_refuses_a_non_finite_threshold(rule: float) -> None:
+    from netmarker.errors import DataError
+
+    with pytest.raises(DataError, match="finite number"):
+        split_responders(pd.Series([1.0, 2.0, 3.0]), rule)

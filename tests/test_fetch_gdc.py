@@ -430,7 +430,7 @@ def test_fetched_files_flow_into_predict_and_evaluate(
     assert r.code == 0, r.err
     table = pd.read_csv(preds, sep="\t")
     assert sorted(table["sample"]) == [f"{barcode(i)}-01A" for i in range(16)]
-    assert table["responder"].sum() == 8
+    assert table["predicted_responder"].sum() == 8
     r = run_cli(
         capsys,
         monkeypatch,

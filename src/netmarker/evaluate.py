@@ -210,6 +210,8 @@ def split_responders(
         cut = float(predicted.median())
     elif isinstance(rule, int | float) and not isinstance(rule, bool):
         cut = float(rule)
+        if not np.isfinite(cut):  # NaN would call every sample a non-responder
+            raise DataError("rule", f"the threshold must be a finite number, got {rule!r}")
     else:
         raise DataError("rule", f"use 'median' or a number, got {rule!r}")
     calls = predicted <= cut if lower_is_responder else predicted >= cut
