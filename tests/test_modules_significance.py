@@ -7,15 +7,13 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from scipy.stats import false_discovery_control, norm
 
 from cli_helpers import load_small_inputs, run_cli
 from netmarker.errors import NetmarkerError
 from netmarker.graph import EmbeddedStore
-from netmarker.graph.store import PROXIMITY_COLUMNS, Dataset
+from netmarker.graph.store import PROXIMITY_COLUMNS, Dataset, typed_frame
 from netmarker.modules import (
     DEFAULT_Z_CUTOFF,
     add_q_values,
@@ -118,12 +116,8 @@ def test_results_of_an_older_store_read_without_q(tmp_path: Path, capsys, monkey
             "run": ["r"],
         }
     )
-    s.write_proximity(old.assign(q=0.01))
-    snap = s._current()
-    assert snap is not None
-    pq.write_table(pa.Table.from_pandas(old, preserve_index=False), snap / "proximity.parquet")
-    s._cache_snapshot = None
-    rows = EmbeddedStore(tmp_path / "store").proximity()
+    # a table read from a store written before q existed (both stores read through this)
+    rows = typed_frame(old, PROXIMITY_COLUMNS)
     assert list(rows.columns) == PROXIMITY_COLUMNS and rows["q"].isna().all()
     assert proximal_mask(rows).tolist() == [True]
     with pytest.raises(NetmarkerError, match="compute` again"):
