@@ -16,6 +16,7 @@ load transaction needs (``NEO4J_LOCAL_HEAP=8g scripts/neo4j-local start``).
 from __future__ import annotations
 
 import argparse
+import logging
 import statistics
 import time
 from pathlib import Path
@@ -57,7 +58,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="timed loads (median reported)")
     parser.add_argument("--batch-size", type=int, default=10_000, help="rows per UNWIND statement")
     parser.add_argument("--synthetic-edges", type=int, default=0, help="random edges, no file")
+    parser.add_argument("--steps", action="store_true", help="print each step's time")
     args = parser.parse_args()
+    if args.steps:
+        logging.basicConfig(format="  %(message)s")
+        logging.getLogger("netmarker.graph.neo4j").setLevel(logging.DEBUG)
 
     t0 = time.perf_counter()
     if args.synthetic_edges:

@@ -158,7 +158,7 @@ def _project(hit: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:
 
 def _tar_gz(members: list[tuple[str, bytes]]) -> bytes:
     buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+    with tarfile.open(fileobj=buf, mode="w:gz", compresslevel=1) as tar:
         for name, data in members:
             info = tarfile.TarInfo(name)
             info.size = len(data)

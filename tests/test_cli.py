@@ -165,3 +165,22 @@ def test_db_clear_and_init(capsys, monkeypatch, tmp_path, inputs) -> None:
     assert cleared.code == 0
     status = run_cli(capsys, monkeypatch, "--store", str(store), "db", "status", "--json").json()
     assert status["networks"] == {} and status["genes"] == 0 and status["datasets"] == []
+
+
+def test_compute_all_prints_a_summary_and_the_top_rows(capsys, monkeypatch, tmp_path, inputs):
+    import netmarker.cli.modules as cli_modules
+
+    root = ["--store", str(tmp_path / "store")]
+    load_small_inputs(capsys, monkeypatch, root, inputs)
+    monkeypatch.setattr(cli_modules, "_TOP_ROWS", 3)
+    args = ["modules", "compute", "--all", "--n-random", "100", "--min-bin-size", "20"]
+    r = run_cli(capsys, monkeypatch, *root, *args)
+    assert r.code == 0, r.err
+    assert "2 drugs x 2 pathways = 4 pairs in " in r.out
+    assert "expected by chance" in r.out and "modules show --drug NAME" in r.out
+    assert "the 3 pairs with the lowest z" in r.out
+    shown = run_cli(capsys, monkeypatch, *root, "modules", "show", "--drug", "5-FU", "--all-rows",
+                    "--format", "tsv")  # fmt: skip
+    stored = [line.split("\t") for line in shown.out.strip().splitlines()[1:]]
+    best = min(stored, key=lambda row: float(row[4]))
+    assert best[1] in r.out  # the lowest z of the drug is among the rows shown

@@ -107,7 +107,7 @@ def test_failed_write_leaves_previous_state(store: EmbeddedStore, monkeypatch) -
         raise OSError("disk full")
 
     monkeypatch.setattr(emb.pq, "write_table", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(StoreError, match=r"disk full.*nothing was changed"):
         store.load_network("ppi", _edges([("B", "C", 1.0)]), GENES, _ds("network", "ppi", "c2"))
     monkeypatch.undo()
     fresh = EmbeddedStore(store.path)

@@ -38,9 +38,10 @@ def test_every_cypher_name_used_exists() -> None:
     text = source.read_text()
     names = set(re.findall(r'cypher\("([a-z_/]+)"\)', text))
     names |= {f"read/{n}" for n in re.findall(r'_(?:table|count)\("([a-z_]+)"', text)}
-    for kind in ("proximity", "propagation", "biomarkers"):
-        names |= {f"write/delete_{kind}"}
-    names |= {"write/create_proximity", "write/create_propagation"}
+    for kind in ("proximity", "propagation"):
+        names |= {f"write/{step}_{kind}" for step in ("stage", "publish", "drop_stale")}
+        names |= {f"write/merge_{kind}_nodes"}
+    names |= {"write/delete_biomarkers"}
     names |= {"write/create_biomarkers_pathway", "write/create_biomarkers_gene"}
     assert len(names) > 20
     for name in sorted(names):
@@ -399,6 +400,82 @@ def test_results_replace_per_drug_and_network(neo4j_store: Neo4jStore) -> None:
     store.write_propagation(rwr.iloc[:1])
     assert store.propagation("X", "n1")[["gene", "rank"]].values.tolist() == [["B", 2]]
     assert store.genes().empty
+
+
+_KILLED_WRITER = """
+import sys
+import pandas as pd
+from netmarker.graph.neo4j import Neo4jStore
+uri, user, password = sys.argv[1:4]
+drugs = [f"D{i:03d}" for i in range(200)]
+pathways = [f"P{j:02d}" for j in range(50)]
+rows = pd.DataFrame([(d, p) for d in drugs for p in pathways], columns=["drug", "pathway"])
+rows = rows.assign(network="n1", distance=2.0, z=-9.0, p=0.5, n_random=10, seed=2, run="new")
+Neo4jStore(uri, user, password, batch_size=20).write_proximity(rows)
+"""
+
+
+@pytest.mark.neo4j
+def test_a_killed_write_back_leaves_the_previous_results(neo4j_server: Neo4jServer) -> None:
+    store = neo4j_server.store()
+    store.clear()
+    drugs = [f"D{i:03d}" for i in range(200)]
+    before = pd.concat([_prox(d, "n1", ["P00", "P01"], -1.0) for d in drugs], ignore_index=True)
+    store.write_proximity(before)
+    expected = store.proximity()
+    assert len(expected) == 400
+    server = [neo4j_server.uri, neo4j_server.user, neo4j_server.password]
+    writer = subprocess.Popen([sys.executable, "-c", _KILLED_WRITER, *server])
+    try:
+        staged = 0
+        deadline = time.monotonic() + 120
+        while staged < 400 and writer.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            with GraphDatabase.driver(neo4j_server.uri, auth=tuple(server[1:])) as driver:
+                staged = driver.execute_query(
+                    "MATCH ()-[r:PROXIMAL_TO {run: 'new'}]->() RETURN count(r) AS n"
+                ).records[0]["n"]
+        assert writer.poll() is None, "the write-back finished before it could be killed"
+        assert staged >= 400  # more new rows than the old results have are in the database
+    finally:
+        writer.kill()  # SIGKILL mid-write: the server drops its lock, nothing is published
+        writer.wait()
+    pd.testing.assert_frame_equal(store.proximity(), expected)
+    assert store.proximity("D007", "n1")["z"].tolist() == [-1.0, -1.0]
+    # the next write-back of these drugs gets the lock, publishes, and drops what was staged
+    after = pd.concat([_prox(d, "n1", ["P02"], -2.0) for d in drugs], ignore_index=True)
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(store.write_proximity, after).result(timeout=120)
+    assert store.proximity()[["pathway", "z"]].drop_duplicates().values.tolist() == [["P02", -2.0]]
+    with GraphDatabase.driver(neo4j_server.uri, auth=tuple(server[1:])) as driver:
+        left = driver.execute_query("MATCH ()-[r:PROXIMAL_TO]->() RETURN count(r) AS n")
+    assert left.records[0]["n"] == 200
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_results_written_before_staged_write_backs_stay_readable(
+    neo4j_store: Neo4jStore, neo4j_server: Neo4jServer
+) -> None:
+    """Rows from an older netmarker (no ``write`` property, no list on the drug) are read,
+    kept on other networks when one network is written again, and replaced on that one."""
+    with GraphDatabase.driver(
+        neo4j_server.uri, auth=(neo4j_server.user, neo4j_server.password)
+    ) as driver:
+        driver.execute_query(
+            "CREATE (d:Drug {name: 'X'}) "
+            "CREATE (d)-[:PROXIMAL_TO {network: 'n1', distance: 1.0, z: -1.0, p: 0.1, "
+            "n_random: 10, seed: 1, run: 'old'}]->(:Pathway {id: 'P1'}) "
+            "CREATE (d)-[:PROXIMAL_TO {network: 'n2', distance: 1.0, z: -2.0, p: 0.1, "
+            "n_random: 10, seed: 1, run: 'old'}]->(:Pathway {id: 'P2'})"
+        )
+    assert neo4j_store.proximity("X")["pathway"].tolist() == ["P1", "P2"]
+    neo4j_store.write_proximity(_prox("X", "n1", ["P3"], -3.0))
+    got = neo4j_store.proximity("X")
+    assert got[["pathway", "network", "run"]].values.tolist() == [
+        ["P3", "n1", "r"],
+        ["P2", "n2", "old"],
+    ]
 
 
 @pytest.mark.neo4j

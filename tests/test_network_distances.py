@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -67,8 +68,62 @@ def test_cache_round_trip(tmp_path: Path) -> None:
     net = Network.from_edges(edges)
     first = cached_shortest_path_lengths(net, tmp_path / "cache")
     files = sorted(p.name for p in (tmp_path / "cache").iterdir())
-    assert files == [f"spl-{net.checksum}.npy"]
+    assert len(files) == 1 and re.fullmatch(f"spl-{net.checksum}-[0-9a-f]{{64}}\\.npy", files[0])
     second = cached_shortest_path_lengths(net, tmp_path / "cache")
     assert isinstance(second, np.memmap)
     assert (np.asarray(first) == shortest_path_lengths(net)).all()
     assert (np.asarray(second) == np.asarray(first)).all()
+
+
+def _cached_net(tmp_path: Path) -> tuple[Network, Path, np.ndarray]:
+    g = nx.powerlaw_cluster_graph(150, 2, 0.1, seed=7)
+    edges = pd.DataFrame([(f"G{u}", f"G{v}") for u, v in g.edges()], columns=["gene_a", "gene_b"])
+    net = Network.from_edges(edges)
+    truth = np.asarray(cached_shortest_path_lengths(net, tmp_path / "cache")).copy()
+    return net, next((tmp_path / "cache").glob("spl-*.npy")), truth
+
+
+@pytest.mark.parametrize("damage", ["flip", "entries-set-to-1", "truncate", "empty"])
+def test_damaged_cache_is_rebuilt_with_a_warning(tmp_path: Path, damage: str, caplog) -> None:
+    net, file, truth = _cached_net(tmp_path)
+    data = bytearray(file.read_bytes())
+    if damage == "flip":
+        data[len(data) // 2] ^= 0x10
+    elif damage == "entries-set-to-1":
+        data[-2000:] = b"\x01" * 2000  # same size and header, wrong distances
+    elif damage == "truncate":
+        data = data[: len(data) // 3]
+    else:
+        data = bytearray()
+    file.write_bytes(bytes(data))
+    with caplog.at_level("WARNING"):
+        again = cached_shortest_path_lengths(net, tmp_path / "cache")
+    assert (np.asarray(again) == truth).all()
+    assert any(
+        "distance cache" in r.getMessage() and "damaged" in r.getMessage() for r in caplog.records
+    )
+    assert len(list((tmp_path / "cache").iterdir())) == 1
+
+
+def test_cache_leftovers_of_killed_writers_are_removed(tmp_path: Path) -> None:
+    import fcntl
+
+    net, file, _ = _cached_net(tmp_path)
+    cache = tmp_path / "cache"
+    stale = cache / ".spl-dead.npy.tmp"
+    stale.write_bytes(b"partial")
+    live = cache / ".spl-live.npy.tmp"
+    with open(live, "wb") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)  # a writer still writing
+        file.unlink()
+        cached_shortest_path_lengths(net, cache)
+        assert not stale.exists() and live.exists()
+
+
+def test_cache_dir_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
+    from netmarker.errors import CacheError
+
+    (tmp_path / "file").write_text("x")
+    net, _, _ = _cached_net(tmp_path)
+    with pytest.raises(CacheError, match="cannot create the distance cache"):
+        cached_shortest_path_lengths(net, tmp_path / "file" / "cache")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 from pathlib import Path
 
 import networkx as nx
@@ -19,6 +21,10 @@ from netmarker.network import (
     proximity,
     shortest_path_lengths,
 )
+from netmarker.network.proximity import iter_proximity, prepare_grid
+
+# the module (the package exports a function of the same name)
+proximity_module = importlib.import_module("netmarker.network.proximity")
 
 
 def _network(g: nx.Graph) -> Network:
@@ -213,3 +219,89 @@ def test_real_string_network_and_reactome(shared_data: Path) -> None:
     assert res.table.set_index("pathway").loc["REACTOME_RAF_MAP_KINASE_CASCADE", "distance"] == 0
     assert z["REACTOME_RAF_MAP_KINASE_CASCADE"] < -2
     assert z["REACTOME_ACETYLCHOLINE_BINDING_AND_DOWNSTREAM_EVENTS"] > -1
+
+
+def _many_drugs() -> dict[str, list[str]]:
+    return {f"D{i:03d}": [f"G{(7 * i + j) % 600}" for j in range(1 + i % 4)] for i in range(160)}
+
+
+def _sets() -> dict[str, list[str]]:
+    rng = np.random.default_rng(5)
+    return {
+        f"P{i}": [f"G{g}" for g in rng.choice(600, int(rng.integers(1, 40)), replace=False)]
+        for i in range(25)
+    }
+
+
+def test_both_null_kernels_give_the_same_table(
+    graph: tuple[Network, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    net, dist = graph
+    targets, sets = _many_drugs(), _sets()
+    assert sum(len(t) for t in targets.values()) > proximity_module._FEW_TARGETS
+    rows = proximity(net, dist, targets, sets, n_random=120, min_bin_size=50).table
+    monkeypatch.setattr(proximity_module, "_FEW_TARGETS", 10**9)
+    few = proximity(net, dist, targets, sets, n_random=120, min_bin_size=50).table
+    pd.testing.assert_frame_equal(rows, few)
+    monkeypatch.setattr(proximity_module, "_FEW_TARGETS", 0)
+    one = proximity(net, dist, {"D": ["G1", "G2"]}, sets, n_random=120, min_bin_size=50).table
+    pd.testing.assert_frame_equal(one, proximity(
+        net, dist, {"D": ["G1", "G2"]}, sets, n_random=120, min_bin_size=50
+    ).table)  # fmt: skip
+
+
+def test_any_split_into_blocks_gives_the_same_rows(graph: tuple[Network, np.ndarray]) -> None:
+    net, dist = graph
+    grid = prepare_grid(net, _many_drugs(), _sets(), n_random=60, min_bin_size=50)
+    whole = pd.concat(iter_proximity(grid, dist, max_rows=10**9))
+    assert len(whole) == grid.n_pairs == 160 * 25
+    spans = grid.spans(max_rows=400)
+    assert len(spans) == 13 and spans[0] == (0, 2)
+    blocks = [grid.block(dist, a, b) for a, b in spans]
+    assert max(len(b) for b in blocks) <= 400
+    key = ["drug", "pathway"]
+    pd.testing.assert_frame_equal(
+        whole.sort_values(key).reset_index(drop=True),
+        pd.concat(blocks).sort_values(key).reset_index(drop=True),
+    )
+
+
+#: sha256 of the Kong grid (drug, pathway, distance, z, p) at 200 draws, seed 452456, as
+#: computed by the per-chunk null before the per-pathway rewrite (commit 9ff45cf; at 1,000
+#: draws it was 0fecfb2f188a66da2129021010676cb8bd9b1b89fd6632cb29561fd4fe1c62ec, and is)
+KONG_GRID_SHA256 = "0eb90a6cfa3e5cb7c7f8278b1dbf190fea4d2b89819d2ef7b4de5e5907560722"
+
+
+def _kong_targets(path: Path) -> dict[str, list[str]]:
+    """Drug -> targets; a row naming several drugs ("CETUXIMAB,GEFITINIB") gives each of them."""
+    out: dict[str, list[str]] = {}
+    for line in path.read_text().splitlines()[1:]:
+        if line.strip():
+            drugs, genes = line.split("\t")
+            for drug in drugs.split(","):
+                have = out.setdefault(drug.strip(), [])
+                have += [g.strip() for g in genes.split(",") if g.strip() and g.strip() not in have]
+    return out
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+@pytest.mark.parametrize("few_targets", [384, 0], ids=["columns-kernel", "nearest-row-kernel"])
+def test_kong_grid_is_bit_identical_to_the_previous_null(
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch, few_targets: int
+) -> None:
+    from netmarker.io.network import read_network
+
+    edges = shared_data / "string_derived" / "dmfind_string_v12.0_ntm_700_top3_entrez.tsv.gz"
+    gmt = shared_data / "msigdb_reactome" / "msigdb_v6.1_c2.cp.reactome.symbols.gmt"
+    net = Network.from_edges(read_network(edges, min_score=700, id_type="symbol").edges)
+    with open(gmt) as fh:
+        sets = {f[0]: [g for g in f[2:] if g] for f in (ln.rstrip("\n").split("\t") for ln in fh)}
+    targets = _kong_targets(shared_data / "kong2020" / "drug_drugTarget.txt")
+    monkeypatch.setattr(proximity_module, "_FEW_TARGETS", few_targets)
+    table = proximity(net, shortest_path_lengths(net), targets, sets, n_random=200).table
+    h = hashlib.sha256("\n".join(table["drug"] + "\t" + table["pathway"]).encode())
+    for column in ["distance", "z", "p"]:
+        h.update(np.ascontiguousarray(table[column].to_numpy(np.float64)).tobytes())
+    assert len(table) == 48 * 674
+    assert h.hexdigest() == KONG_GRID_SHA256

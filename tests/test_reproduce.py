@@ -15,6 +15,7 @@ from http_replica import serve
 from netmarker.demo import default_data_dir, simulate_patients
 from netmarker.io.expression import read_expression
 from netmarker.io.genesets import read_gmt
+from netmarker.reproduce import fluorouracil_patients
 from test_cli_predictors import _symbol_to_ensembl
 
 
@@ -36,10 +37,23 @@ def test_without_data_and_internet_it_stops_at_once(capsys, monkeypatch, tmp_pat
     lines = r.err.strip().splitlines()
     assert len(lines) == 1, r.err
     assert "reproduce kong2020 needs TCGA-COAD from the GDC" in lines[0]
-    assert "missing: sample_sheet.tsv, expression, clinical.tsv" in lines[0]
+    assert "missing: sample_sheet.tsv, expression, clinical.tsv, treatments.tsv" in lines[0]
     assert "netmarker fetch gdc --project TCGA-COAD" in lines[0]
     assert time.monotonic() - started < 30  # no retry loop against a dead address
     assert not (tmp_path / "report").exists()
+
+
+def test_fluorouracil_patients_from_gdc_treatments(tmp_path: Path) -> None:
+    """Without a BCR Biotab drug table, the GDC's therapeutic_agents name the patients."""
+    (tmp_path / "treatments.tsv").write_text(
+        "patient\ttreatment_type\ttreatment_or_therapy\ttherapeutic_agents\n"
+        "TCGA-AA-0001\tPharmaceutical Therapy, NOS\tyes\tFluorouracil; Oxaliplatin\n"
+        "TCGA-AA-0002\tPharmaceutical Therapy, NOS\tyes\tFOLFIRI\n"
+        "TCGA-AA-0003\tPharmaceutical Therapy, NOS\tyes\tCetuximab\n"
+        "TCGA-AA-0004\tRadiation Therapy, NOS\tno\t\n"
+    )
+    patients, source = fluorouracil_patients(tmp_path)
+    assert patients == {"TCGA-AA-0001", "TCGA-AA-0002"} and "therapeutic_agents" in source
 
 
 def _reproduce(capsys, monkeypatch, data: Path, out: Path, api: str):

@@ -39,3 +39,7 @@ class DataError(InputError, ValueError):
 
     def __init__(self, what: str, problem: str) -> None:
         super().__init__(what, problem)
+
+
+class CacheError(NetmarkerError):
+    """The on-disk cache (e.g. of network distances) cannot be written."""

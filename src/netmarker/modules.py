@@ -125,12 +125,17 @@ def compute_proximity(
     seed: int = DEFAULT_SEED,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
+    dask: str | None = None,
 ) -> ModuleRun:
-    """Network proximity of every drug (or ``drugs``) to every pathway; written to the store."""
+    """Network proximity of every drug (or ``drugs``) to every pathway; written to the store.
+
+    ``dask`` (a scheduler address, ``tcp://HOST:8786``) runs the grid's blocks on that Dask
+    cluster; the rows are the same as a local run's.
+    """
     # imported here: the numba kernels are heavy, and `netmarker --help` should stay instant
     from netmarker.network.distances import cached_shortest_path_lengths
     from netmarker.network.graph import Network
-    from netmarker.network.proximity import proximity
+    from netmarker.network.proximity import collect, iter_proximity, prepare_grid
 
     net_name = resolve_network(store, network)
     targets = _drug_targets(store, drugs)
@@ -139,16 +144,16 @@ def compute_proximity(
         raise NotFoundError("no pathways loaded: run `netmarker load pathways FILE.gmt`")
     net = Network.from_edges(store.edges(net_name))
     distances = cached_shortest_path_lengths(net, cache_dir or distance_cache_dir())
-    result = proximity(
-        net,
-        distances,
-        targets,
-        pathways,
-        n_random=n_random,
-        min_bin_size=min_bin_size,
-        seed=seed,
-        progress=progress,
+    grid = prepare_grid(
+        net, targets, pathways, n_random=n_random, min_bin_size=min_bin_size, seed=seed
     )
+    if dask:
+        from netmarker.network.cluster import connect, iter_proximity_dask
+
+        with connect(dask) as client:
+            result = collect(grid, iter_proximity_dask(grid, distances, client, progress=progress))
+    else:
+        result = collect(grid, iter_proximity(grid, distances, progress=progress))
     params = {
         "n_random": n_random,
         "min_bin_size": min_bin_size,
@@ -260,3 +265,27 @@ def proximal_modules(
     members = store.members()
     members = members[members["pathway"].isin(chosen)]
     return _gene_sets(members, "pathway")
+
+
+def grid_summary(
+    table: pd.DataFrame, z_cutoff: float = DEFAULT_Z_CUTOFF, top: int = 20
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Counts of a big proximity run and its ``top`` rows by z (for ``compute --all``).
+
+    Counts: drugs, pathways, pairs, pairs with ``z <= z_cutoff`` and how many of those to
+    expect by chance if z were standard normal under the null, and drugs with at least one.
+    """
+    from scipy.stats import norm
+
+    proximal = table["z"] <= z_cutoff
+    counts = {
+        "drugs": int(table["drug"].nunique()),
+        "pathways": int(table["pathway"].nunique()),
+        "pairs": len(table),
+        "proximal_pairs": int(proximal.sum()),
+        "expected_by_chance": float(len(table) * norm.cdf(z_cutoff)),
+        "drugs_with_proximal": int(table.loc[proximal, "drug"].nunique()),
+    }
+    cols = [c for c in ["drug", "pathway", "distance", "z", "p", "q"] if c in table.columns]
+    best = table.nsmallest(top, ["z"])[cols].reset_index(drop=True)
+    return counts, best

@@ -37,8 +37,9 @@ from netmarker.features import score_modules
 from netmarker.fetch import HttpOptions
 from netmarker.fetch_gdc import GDC_API, GdcClient, fetch_gdc
 from netmarker.graph.embedded import EmbeddedStore
-from netmarker.io.clinical import read_survival, read_tcga_biotab_drug
+from netmarker.io.clinical import read_survival, read_tcga_biotab_drug, split_drug_names
 from netmarker.io.common import file_checksum
+from netmarker.io.drugnames import DrugSynonyms
 from netmarker.io.gdc import read_gdc_files
 from netmarker.io.samples import tcga_patient
 from netmarker.loading import load_network_file, load_pathways_file, load_targets_file
@@ -55,7 +56,7 @@ from netmarker.workflow import (
 
 PROJECT = "TCGA-COAD"
 #: what ``fetch gdc`` writes that this analysis reads
-NEEDED = ("sample_sheet.tsv", "expression", "clinical.tsv")
+NEEDED = ("sample_sheet.tsv", "expression", "clinical.tsv", "treatments.tsv")
 
 Step = Callable[[str], None]
 
@@ -71,10 +72,7 @@ class Kong2020Result:
 
 def missing_inputs(data: Path) -> list[str]:
     """What ``fetch gdc --project TCGA-COAD`` output ``data`` lacks (empty: complete)."""
-    missing = [n for n in NEEDED if not (data / n).exists()]
-    if not list((data / "clinical").glob("*clinical_drug*")):
-        missing.append("clinical/*clinical_drug*.txt (BCR Biotab drug table)")
-    return missing
+    return [n for n in NEEDED if not (data / n).exists()]
 
 
 def ensure_tcga_coad(
@@ -99,13 +97,21 @@ def ensure_tcga_coad(
 
 
 def fluorouracil_patients(data: Path) -> tuple[set[str], str]:
-    """TCGA patients with a fluorouracil record in the BCR Biotab drug table(s) of ``data``."""
+    """TCGA patients with a fluorouracil record (alone or in a regimen) in the BCR Biotab
+    drug table(s) of ``data``, else in the GDC treatment records (``treatments.tsv``)."""
     tables = sorted((data / "clinical").glob("*clinical_drug*"))
     patients: set[str] = set()
     for path in tables:
         drugs = read_tcga_biotab_drug(path)
         patients |= set(drugs.loc[drugs["drug"] == DRUG, "patient"])
-    return patients, ", ".join(p.name for p in tables)
+    if tables:
+        return patients, ", ".join(p.name for p in tables)
+    synonyms = DrugSynonyms()
+    records = pd.read_csv(data / "treatments.tsv", sep="\t", dtype=str).fillna("")
+    for patient, agents in zip(records["patient"], records["therapeutic_agents"], strict=True):
+        if any(DRUG in split_drug_names(a, synonyms) for a in agents.split(";") if a.strip()):
+            patients.add(patient)
+    return patients, "treatments.tsv (GDC therapeutic_agents)"
 
 
 def _apply(
@@ -303,7 +309,11 @@ def _run(
             "seed": seed,
             "treated_patients": len(treated),
             "treated_with_expression": len(columns),
-            "model": {"id": model.metadata["model_id"], "features": model.feature_names},
+            "model": {
+                "id": model.metadata["model_id"],
+                "features": model.feature_names,
+                "organoid_loocv": model.cv_metrics,
+            },
             "results": rows,
             "empirical_p_vs_random_modules": empirical,
             "verdict": text,
@@ -313,7 +323,8 @@ def _run(
         },
         out / "kong2020.json",
     )
-    write_text(_readme(summary, text, len(columns), empirical, seconds), out / "README.md")
+    loocv = model.cv_metrics.get("spearman_r")
+    write_text(_readme(summary, text, len(columns), empirical, seconds, loocv), out / "README.md")
     return Kong2020Result(table=summary, verdict=text, report_dir=out)
 
 
@@ -325,14 +336,25 @@ def _fetched_checksums(data: Path) -> list[dict[str, Any]]:
     return [{k: r.get(k) for k in keep} for r in json.loads(manifest.read_text())]
 
 
+def _num(value: float | None) -> str:
+    return f"{value:.3g}" if isinstance(value, float) and np.isfinite(value) else "not available"
+
+
 def _readme(
-    summary: pd.DataFrame, text: str, n: int, empirical: float | None, seconds: float
+    summary: pd.DataFrame,
+    text: str,
+    n: int,
+    empirical: float | None,
+    seconds: float,
+    loocv: float | None,
 ) -> str:
     lines = [
         "# Kong et al. 2020, 5-FU on TCGA-COAD (netmarker reproduce kong2020)",
         "",
         f"{n} primary tumours of fluorouracil-treated patients; overall survival of the",
         "median split of predicted organoid ln(IC50) (lower = predicted responder).",
+        f"The organoid model's own leave-one-out Spearman r is {_num(loocv)}: a model that",
+        "does not predict organoids is not expected to predict patients.",
         "",
         "| features | n | log-rank p | Cox HR (responders) | 95% CI |",
         "|---|---|---|---|---|",
@@ -350,7 +372,7 @@ def _readme(
         lines.append(f"| {r['features']} | {r['n']} | {p_text} | {hr_text} | {ci} |")
     lines += [
         "",
-        f"Empirical p of the network model among random modules: {empirical}",
+        f"Empirical p of the network model among random modules: {_num(empirical)}",
         "",
         f"**Verdict:** {text}",
         "",

@@ -103,7 +103,9 @@ for _name, _command in [
 def main() -> None:
     """Console-script entry point: known errors become one line on stderr and exit code 1."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns typer.Exit's code in this mode
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except NetmarkerError as exc:
         context.err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)

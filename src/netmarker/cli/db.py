@@ -1,4 +1,4 @@
-"""``netmarker db status|clear|init``: look after the graph store."""
+"""``netmarker db status|clear|init|check|repair``: look after the graph store."""
 
 from __future__ import annotations
 
@@ -73,3 +73,58 @@ def init(ctx: typer.Context) -> None:
         return
     init_schema()
     console.print(f"{store.location}: schema ready")
+
+
+def _embedded(ctx: typer.Context, what: str):
+    from netmarker.errors import StoreError
+    from netmarker.graph.embedded import EmbeddedStore
+
+    store = store_from(ctx)
+    if not isinstance(store, EmbeddedStore):
+        raise StoreError(
+            f"db {what} is for the embedded store; {store.location} is a Neo4j server "
+            "(use `neo4j-admin database check`)"
+        )
+    return store
+
+
+@app.command("check")
+def check(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+) -> None:
+    """Verify the embedded store: CURRENT, every file's checksum, leftovers of killed writes.
+
+    Reads only. Exit 1 when something is damaged; `db repair` says what it fixes.
+    """
+    from dataclasses import asdict
+
+    found = _embedded(ctx, "check").check()
+    if as_json:
+        print_json({**asdict(found), "ok": found.ok})
+    else:
+        console.print(
+            f"store {found.store}: snapshot {found.snapshot or '-'}, "
+            f"{found.files_checked} file(s) checked"
+        )
+        for line in found.damaged:
+            console.print(f"damaged: {line}", highlight=False, soft_wrap=True)
+        for name in found.leftovers:
+            console.print(f"leftover: {name} (removed by the next write or `db repair`)")
+        for note in found.notes:
+            console.print(f"note: {note}", highlight=False)
+        console.print("ok" if found.ok else "damaged: run `netmarker db repair`")
+    if not found.ok:
+        raise typer.Exit(1)
+
+
+@app.command("repair")
+def repair(ctx: typer.Context) -> None:
+    """Repair the embedded store after damage or killed writes, and say what was done.
+
+    Points a missing or damaged CURRENT at the newest intact snapshot, drops damaged tables
+    (with the records of the loads that filled them, so loading those files again works) and
+    removes leftovers. Nothing is removed while no intact state exists.
+    """
+    for line in _embedded(ctx, "repair").repair():
+        console.print(line, highlight=False, soft_wrap=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+import time
 from enum import StrEnum
 from pathlib import Path
 
+import pandas as pd
 import typer
 
 from netmarker.cli.context import console, print_frame, print_json, progress_bar, store_from
@@ -16,9 +18,13 @@ from netmarker.modules import (
     DEFAULT_Z_CUTOFF,
     compute_propagation,
     compute_proximity,
+    grid_summary,
     resolve_drug,
     resolve_network,
 )
+
+#: rows shown after `compute --all` (the full table is in the store)
+_TOP_ROWS = 20
 
 app = typer.Typer(
     help="Find each drug's proximal gene modules in the network and store them as biomarkers.",
@@ -69,12 +75,19 @@ def compute(
     ),
     top_k: int = typer.Option(100, "--top-k", min=1, help="RWR module size."),
     as_json: bool = typer.Option(False, "--json", help="Print the run record as JSON."),
+    dask: str | None = typer.Option(
+        None,
+        "--dask",
+        envvar="NETMARKER_DASK_SCHEDULER",
+        help="Run the proximity grid on this Dask scheduler (tcp://HOST:8786); rwr runs locally.",
+    ),
 ) -> None:
     """Compute proximity (or RWR) modules for --drug NAME or --all and write them to the store."""
     if bool(drug) == all_drugs:
         raise typer.BadParameter("give --drug NAME (one or more) or --all")
     store = store_from(ctx)
     drugs = None if all_drugs else list(drug or [])
+    started = time.perf_counter()
     with progress_bar(f"{method.value} modules", total=None) as bar:
 
         def tick(done: int, total: int) -> None:
@@ -90,6 +103,7 @@ def compute(
                 min_bin_size=min_bin_size,
                 seed=seed,
                 progress=tick,
+                dask=dask,
             )
         else:
             run = compute_propagation(
@@ -110,9 +124,22 @@ def compute(
             f"left out {len(dropped)} targets not in the largest component: {shown}{more}"
         )
     if run.dropped.get("drugs_skipped"):
+        skipped = run.dropped["drugs_skipped"]
+        more = f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""
         console.print(
-            f"skipped (no target in the network): {', '.join(run.dropped['drugs_skipped'])}"
+            f"skipped {len(skipped)} drugs (no target in the network): "
+            f"{', '.join(skipped[:10])}{more}"
         )
+    if method is Method.proximity and all_drugs:  # a summary and the best rows, not every drug
+        res = store.proximity(network=run.network)
+        _print_grid(run.run, res[res["run"] == run.run], z_cutoff, time.perf_counter() - started)
+        console.print(
+            f"all rows: in the store ({store.location}); per drug: "
+            "`netmarker modules show --drug NAME`",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
     if method is Method.proximity:
         res = store.proximity(network=run.network)
         res = res[res["run"] == run.run]
@@ -123,6 +150,20 @@ def compute(
             .reset_index()
         )
         print_frame(summary, title=f"proximal pathways (z <= {z_cutoff})")
+
+
+def _print_grid(run: str, rows: pd.DataFrame, z_cutoff: float | None, seconds: float) -> None:
+    z = DEFAULT_Z_CUTOFF if z_cutoff is None else z_cutoff
+    counts, best = grid_summary(rows, z_cutoff=z, top=_TOP_ROWS)
+    console.print(
+        f"{counts['drugs']:,} drugs x {counts['pathways']:,} pathways = {counts['pairs']:,} "
+        f"pairs in {seconds:.1f} s; {counts['proximal_pairs']:,} pairs with z <= {z} "
+        f"({counts['drugs_with_proximal']:,} drugs), {counts['expected_by_chance']:,.0f} "
+        "expected by chance if z ~ N(0, 1) under the null",
+        highlight=False,
+        soft_wrap=True,
+    )
+    print_frame(best, title=f"run {run}: the {len(best)} pairs with the lowest z")
 
 
 @app.command("show")

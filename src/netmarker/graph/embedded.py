@@ -2,23 +2,36 @@
 
 Layout::
 
-    <store>/CURRENT            name of the live snapshot directory
-    <store>/snap-000007/       one Parquet file per table (edges: one file per network)
-    <store>/.lock              writers take an exclusive lock on it
+    <store>/CURRENT                  "<snapshot> <sha256 of its MANIFEST.json>": the live state
+    <store>/snap-000007-1a2b3c4d/    one Parquet file per table (edges: one file per network)
+    <store>/snap-.../MANIFEST.json   every file of the snapshot with its size and SHA-256
+    <store>/.lock                    writers take an exclusive lock on it
 
-Every write builds a new snapshot (unchanged tables are hard-linked, not copied) and then
-atomically replaces ``CURRENT``; a crash at any point leaves the previous snapshot live.
-Readers never see a half-written load.
+Every write builds a new snapshot under a temporary name (unchanged tables are hard-linked
+after their checksum is verified), renames it into place and then atomically replaces
+``CURRENT``; a kill at any instant leaves the previous snapshot live, and the next write
+removes what the killed one left. Readers hold a shared lock on the snapshot directory while
+they read it, and a superseded snapshot is removed only when no reader holds it, so a reader
+always reads one complete published state. Every file is checked against the manifest when
+read: damage stops with one line naming the file and is never used. ``CURRENT`` is validated
+(it can only name a snapshot directory of this store); when it is missing or damaged, reads
+and writes stop and nothing is deleted until ``db repair`` (``EmbeddedStore.repair``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
+import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
+import signal
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,10 +71,64 @@ _TABLES: dict[str, list[str]] = {
     "biomarkers": BIOMARKER_COLUMNS,
 }
 _EDGE_PREFIX = "edges-"
+_MANIFEST = "MANIFEST.json"
+_FORMAT = "netmarker-embedded-1"
+#: snapshot directory names: a sequence number and a random part (a killed write's
+#: leftover never collides with the next write); legacy stores have the number only
+_SNAP_NAME = re.compile(r"snap-(\d{6,})(?:-[0-9a-f]{8})?")
+_POINTER = re.compile(r"(snap-\d{6,}-[0-9a-f]{8}) ([0-9a-f]{64})\n?")
+_LEGACY_POINTER = re.compile(r"(snap-\d{6,})\n?")
+_TABLE_FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,80}\.parquet")
+#: test-only fault injection: the write step at which the process kills itself
+_FAULT_ENV = "NETMARKER_TEST_KILL_AT"
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
     return typed_frame(pd.DataFrame({c: [] for c in columns}), columns)
+
+
+def _step(name: str) -> None:
+    """A point in a write where the fault-injection tests may kill the process."""
+    if os.environ.get(_FAULT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """One published state: its directory and the manifest (file -> (bytes, sha256)).
+
+    ``files`` is None for a snapshot written before manifests existed (no checksums).
+    """
+
+    name: str
+    dir: Path
+    files: dict[str, tuple[int, str]] | None
+
+    @property
+    def number(self) -> int:
+        m = _SNAP_NAME.fullmatch(self.name)
+        return int(m[1]) if m else 0
+
+    def tables(self) -> list[str]:
+        if self.files is not None:
+            return sorted(f.removesuffix(".parquet") for f in self.files)
+        return sorted(f.stem for f in self.dir.glob("*.parquet"))
+
+
+@dataclass
+class StoreCheck:
+    """What ``EmbeddedStore.check`` found: damage, leftovers, and what it looked at."""
+
+    store: str
+    snapshot: str | None = None
+    files_checked: int = 0
+    damaged: list[str] = field(default_factory=list)
+    leftovers: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.damaged
 
 
 class EmbeddedStore:
@@ -76,65 +143,258 @@ class EmbeddedStore:
         self._cache_snapshot: str | None = None
 
     # -- snapshot plumbing -------------------------------------------------------------------
-    def _current(self) -> Path | None:
+    def _damaged(self, what: str) -> StoreError:
+        return StoreError(
+            f"store {self.path} is damaged: {what}; run `netmarker db check` (nothing was changed)"
+        )
+
+    def _snapshot_dirs(self) -> list[Path]:
         try:
-            name = (self.path / "CURRENT").read_text().strip()
+            return sorted(
+                p for p in self.path.iterdir() if _SNAP_NAME.fullmatch(p.name) and p.is_dir()
+            )
         except FileNotFoundError:
+            return []
+        except NotADirectoryError:
+            raise StoreError(f"store path {self.path} is not a directory") from None
+
+    def _pointer(self) -> tuple[str, str | None] | None:
+        """What ``CURRENT`` names: (snapshot, manifest sha256 or None for legacy); None = empty."""
+        try:
+            raw = (self.path / "CURRENT").read_bytes()
+        except FileNotFoundError:
+            snaps = self._snapshot_dirs()
+            if snaps:
+                raise StoreError(
+                    f"store {self.path} is damaged: CURRENT is missing but {len(snaps)} "
+                    "snapshot(s) exist; run `netmarker db repair` (nothing was changed)"
+                ) from None
             return None
-        snap = self.path / name
-        if not snap.is_dir():
-            raise StoreError(f"store {self.path} is damaged: CURRENT names missing {name}")
-        return snap
+        except NotADirectoryError:
+            raise StoreError(f"store path {self.path} is not a directory") from None
+        except OSError as exc:
+            raise StoreError(f"cannot read store {self.path}: {exc.strerror}") from None
+        text = raw.decode("ascii", errors="replace")
+        if m := _POINTER.fullmatch(text):
+            return m[1], m[2]
+        if m := _LEGACY_POINTER.fullmatch(text):
+            return m[1], None
+        raise StoreError(
+            f"store {self.path} is damaged: CURRENT holds {text[:40]!r}, not a snapshot name; "
+            "run `netmarker db repair` (nothing was changed)"
+        )
+
+    def _open_snapshot(self, name: str, digest: str | None) -> _Snapshot | None:
+        """The snapshot ``name`` with its verified manifest; None when it is gone."""
+        folder = self.path / name
+        if folder.is_symlink():
+            raise self._damaged(f"{folder} is a symbolic link, not a snapshot directory")
+        if digest is None:
+            return _Snapshot(name, folder, None) if folder.is_dir() else None
+        try:
+            data = (folder / _MANIFEST).read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise self._damaged(f"{folder / _MANIFEST} does not match CURRENT (checksum)")
+        return _Snapshot(name, folder, _parse_manifest(data, folder / _MANIFEST, self))
+
+    @contextlib.contextmanager
+    def _pinned(self) -> Iterator[_Snapshot | None]:
+        """The live snapshot, held with a shared lock so no writer removes it meanwhile."""
+        for _ in range(100):
+            pointer = self._pointer()
+            if pointer is None:
+                yield None
+                return
+            name, digest = pointer
+            try:
+                fd = os.open(self.path / name, os.O_RDONLY | os.O_DIRECTORY)
+            except (FileNotFoundError, NotADirectoryError):
+                if self._pointer() == pointer:
+                    raise self._damaged(f"CURRENT names {name}, which is missing") from None
+                continue  # a writer published and removed it meanwhile: read the new one
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH)
+                try:
+                    still_there = os.path.samestat(os.fstat(fd), os.stat(self.path / name))
+                except FileNotFoundError:
+                    still_there = False
+                if not still_there:
+                    continue
+                snap = self._open_snapshot(name, digest)
+                if snap is None:
+                    raise self._damaged(f"snapshot {name} has no {_MANIFEST}")
+                yield snap
+                return
+            finally:
+                os.close(fd)
+        raise StoreError(f"store {self.path}: the live snapshot kept changing; try again")
+
+    def _current(self) -> _Snapshot | None:
+        with self._pinned() as snap:
+            return snap
+
+    def _read_file(self, snap: _Snapshot, table: str) -> pd.DataFrame | None:
+        """One table of ``snap``, verified; None when the snapshot has no such table."""
+        file = snap.dir / f"{table}.parquet"
+        expected = None if snap.files is None else snap.files.get(file.name)
+        if snap.files is not None and expected is None:
+            return None
+        try:
+            data = file.read_bytes()
+        except FileNotFoundError:
+            if expected is None:
+                return None
+            raise self._damaged(f"{file} is missing") from None
+        if expected is not None and (
+            len(data) != expected[0] or hashlib.sha256(data).hexdigest() != expected[1]
+        ):
+            raise self._damaged(f"{file} does not match its checksum")
+        try:
+            return pq.read_table(pa.BufferReader(data)).to_pandas()
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            raise self._damaged(f"{file} is not a readable Parquet file ({exc})") from None
 
     def _table(self, name: str) -> pd.DataFrame:
-        snap = self._current()
-        key = None if snap is None else snap.name
-        if key != self._cache_snapshot:
-            self._cache, self._cache_snapshot = {}, key
-        if name not in self._cache:
-            columns = EDGE_COLUMNS if name.startswith(_EDGE_PREFIX) else _TABLES[name]
-            file = None if snap is None else snap / f"{name}.parquet"
-            if file is None or not file.exists():
-                self._cache[name] = _empty(columns)
-            else:
-                self._cache[name] = typed_frame(pq.read_table(file).to_pandas(), columns)
-        return self._cache[name]
+        with self._pinned() as snap:
+            key = None if snap is None else snap.name
+            if key != self._cache_snapshot:
+                self._cache, self._cache_snapshot = {}, key
+            if name not in self._cache:
+                columns = EDGE_COLUMNS if name.startswith(_EDGE_PREFIX) else _TABLES[name]
+                df = None if snap is None else self._read_file(snap, name)
+                self._cache[name] = _empty(columns) if df is None else typed_frame(df, columns)
+            return self._cache[name]
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The writers' exclusive lock (one writer at a time; readers never wait for it)."""
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            lock = open(self.path / ".lock", "a+")  # noqa: SIM115
+        except OSError as exc:
+            raise StoreError(f"cannot write to store {self.path}: {exc.strerror}") from None
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
     @contextlib.contextmanager
     def _writer(self) -> Iterator[dict[str, pd.DataFrame]]:
         """Collect changed tables; on success publish them as a new snapshot, atomically."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        with open(self.path / ".lock", "a+") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with self._locked():
+            old = self._current()  # a missing or damaged CURRENT stops the write here
             changes: dict[str, pd.DataFrame] = {}
             yield changes
             if changes:
-                self._publish(changes)
+                self._sweep(old)
+                self._publish(old, changes)
 
-    def _publish(self, changes: dict[str, pd.DataFrame]) -> None:
-        old = self._current()
-        number = int(old.name.split("-")[1]) + 1 if old is not None else 1
-        new = self.path / f"snap-{number:06d}"
-        tmp = self.path / f".tmp-{new.name}-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        if old is not None:
-            for f in old.glob("*.parquet"):
-                if f.stem not in changes:
-                    os.link(f, tmp / f.name)
-        for name, df in changes.items():
-            pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp / f"{name}.parquet")
-        _fsync_dir(tmp)
-        os.rename(tmp, new)
-        pointer = self.path / ".CURRENT.tmp"
-        pointer.write_text(new.name + "\n")
-        with open(pointer, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(pointer, self.path / "CURRENT")
-        _fsync_dir(self.path)
-        for stale in self.path.glob("snap-*"):
-            if stale != new:
-                shutil.rmtree(stale, ignore_errors=True)
+    def _publish(
+        self,
+        old: _Snapshot | None,
+        changes: dict[str, pd.DataFrame | None],
+        *,
+        keep_tables: bool = True,
+    ) -> _Snapshot:
+        """Write ``changes`` (a None value drops that table) over ``old`` as the new state."""
+        number = old.number + 1 if old is not None else 1
+        name = f"snap-{number:06d}-{secrets.token_hex(4)}"
+        tmp = self.path / f".tmp-{name}"
+        manifest: dict[str, tuple[int, str]] = {}
+        published = False
+        try:
+            tmp.mkdir()
+            if old is not None and keep_tables:
+                for table in old.tables():
+                    if table not in changes:
+                        manifest[f"{table}.parquet"] = self._carry(old, table, tmp)
+            for table, df in changes.items():
+                if df is not None:
+                    manifest[f"{table}.parquet"] = _write_parquet(df, tmp / f"{table}.parquet")
+            _step("tables-written")
+            body = json.dumps(
+                {"format": _FORMAT, "snapshot": name, "files": manifest}, sort_keys=True, indent=1
+            ).encode()
+            _write_durably(tmp / _MANIFEST, body)
+            _fsync_dir(tmp)
+            _step("manifest-written")
+            os.rename(tmp, self.path / name)
+            _fsync_dir(self.path)
+            _step("renamed")
+            pointer = self.path / ".CURRENT.tmp"
+            _write_durably(pointer, f"{name} {hashlib.sha256(body).hexdigest()}\n".encode())
+            _step("pointer-written")
+            os.replace(pointer, self.path / "CURRENT")
+            published = True
+            _fsync_dir(self.path)
+        except BaseException as exc:
+            if published:  # only the last directory sync failed: the new state is live
+                raise StoreError(f"store {self.path}: cannot sync ({exc})") from None
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(self.path / name, ignore_errors=True)
+            (self.path / ".CURRENT.tmp").unlink(missing_ok=True)
+            if not isinstance(exc, OSError):
+                raise
+            what = "no space left on device" if exc.errno == errno.ENOSPC else exc.strerror or exc
+            raise StoreError(
+                f"cannot write to store {self.path}: {what} (nothing was changed)"
+            ) from None
+        _step("published")
+        new = _Snapshot(name, self.path / name, manifest)
+        self._sweep(new)
+        return new
+
+    def _carry(self, old: _Snapshot, table: str, tmp: Path) -> tuple[int, str]:
+        """Hard-link an unchanged table into the new snapshot, after verifying it."""
+        src = old.dir / f"{table}.parquet"
+        try:
+            data = src.read_bytes()
+        except FileNotFoundError:
+            raise self._damaged(f"{src} is missing") from None
+        entry = (len(data), hashlib.sha256(data).hexdigest())
+        if old.files is not None and entry != old.files[src.name]:
+            raise self._damaged(f"{src} does not match its checksum")
+        try:
+            os.link(src, tmp / src.name)
+        except OSError:  # file systems without hard links
+            shutil.copyfile(src, tmp / src.name)
+        return entry
+
+    def _sweep(self, live: _Snapshot | None) -> list[str]:
+        """Remove what killed or superseded writes left: temp folders, old snapshots that no
+        reader holds. Only called under the writers' lock with a valid ``CURRENT``."""
+        removed = []
+        for p in sorted(self.path.iterdir()):
+            if p.name.startswith((".tmp-snap-", ".trash-")):
+                shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+                removed.append(p.name)
+            elif p.name == ".CURRENT.tmp":
+                p.unlink(missing_ok=True)
+                removed.append(p.name)
+            elif (
+                live is not None
+                and _SNAP_NAME.fullmatch(p.name)
+                and p.is_dir()
+                and not p.is_symlink()
+                and p.name != live.name
+                and _remove_unless_read(p)
+            ):
+                removed.append(p.name)
+        return removed
+
+    def _leftovers(self, live: str | None) -> list[str]:
+        if not self.path.is_dir():
+            return []
+        out = []
+        for p in sorted(self.path.iterdir()):
+            if (
+                p.name.startswith((".tmp-snap-", ".trash-"))
+                or p.name == ".CURRENT.tmp"
+                or (_SNAP_NAME.fullmatch(p.name) and p.name != live)
+            ):
+                out.append(p.name)
+        return out
 
     def _known_dataset(self, dataset: Dataset) -> LoadReport | None:
         ds = self._table("datasets")
@@ -239,7 +499,7 @@ class EmbeddedStore:
         snap = self._current()
         if snap is None:
             return []
-        return sorted(f.stem[len(_EDGE_PREFIX) :] for f in snap.glob(f"{_EDGE_PREFIX}*.parquet"))
+        return [t[len(_EDGE_PREFIX) :] for t in snap.tables() if t.startswith(_EDGE_PREFIX)]
 
     def edges(self, network: str) -> pd.DataFrame:
         if network not in self.networks():
@@ -314,13 +574,123 @@ class EmbeddedStore:
 
     # -- housekeeping ------------------------------------------------------------------------
     def clear(self) -> None:
-        with self._writer():
-            pointer = self.path / "CURRENT"
-            if pointer.exists():
-                pointer.unlink()
-            for snap in self.path.glob("snap-*"):
-                shutil.rmtree(snap, ignore_errors=True)
+        """Publish an empty state; the old snapshots go once no reader holds them."""
+        with self._locked():
+            old = self._current()
+            self._sweep(old)
+            self._publish(old, {}, keep_tables=False)
         self._cache, self._cache_snapshot = {}, None
+
+    def check(self) -> StoreCheck:
+        """Verify ``CURRENT``, the manifest and every file of the live snapshot; list leftovers.
+
+        Reads only; the findings say what ``repair`` would do.
+        """
+        report = StoreCheck(str(self.path))
+        try:
+            self.path.stat()
+        except FileNotFoundError:
+            report.notes.append("the store does not exist yet (empty)")
+            return report
+        except NotADirectoryError:
+            raise StoreError(f"store path {self.path} is not a directory") from None
+        try:
+            pointer = self._pointer()
+        except StoreError as exc:
+            report.damaged.append(str(exc).split(": ", 1)[1].split("; run")[0])
+            report.leftovers = self._leftovers(None)
+            return report
+        live = None if pointer is None else pointer[0]
+        report.snapshot = live
+        report.leftovers = self._leftovers(live)
+        if pointer is None:
+            report.notes.append("empty store")
+            return report
+        try:
+            snap = self._open_snapshot(*pointer)
+        except StoreError as exc:
+            report.damaged.append(str(exc).split("is damaged: ", 1)[-1].split("; run")[0])
+            return report
+        if snap is None:
+            report.damaged.append(f"CURRENT names {live}, which is missing or has no manifest")
+            return report
+        if snap.files is None:
+            report.notes.append(f"{live} has no checksums (older format); the next write adds them")
+        for table in snap.tables():
+            report.files_checked += 1
+            try:
+                self._read_file(snap, table)
+            except StoreError as exc:
+                report.damaged.append(str(exc).split("is damaged: ", 1)[-1].split("; run")[0])
+        return report
+
+    def repair(self) -> list[str]:
+        """Bring a damaged store back to a usable state and say what was done.
+
+        A missing or damaged ``CURRENT`` is pointed at the newest snapshot whose files all
+        verify; damaged tables are dropped from the live state together with the provenance
+        records of the loads that filled them (so reloading those files loads them again);
+        leftovers of killed writes are removed. Nothing is removed while no intact state is
+        found.
+        """
+        done: list[str] = []
+        with self._locked():
+            try:
+                self._pointer()
+            except StoreError as exc:
+                done.append(str(exc).split("is damaged: ", 1)[-1].split("; run")[0])
+                best = self._newest_intact()
+                if best is None:
+                    raise StoreError(
+                        f"store {self.path}: no intact snapshot found; nothing was changed"
+                    ) from None
+                _write_durably(self.path / ".CURRENT.tmp", f"{best[0]} {best[1]}\n".encode())
+                os.replace(self.path / ".CURRENT.tmp", self.path / "CURRENT")
+                _fsync_dir(self.path)
+                done.append(f"CURRENT now names {best[0]}, the newest intact snapshot")
+            pointer = self._pointer()
+            snap = None if pointer is None else self._open_snapshot(*pointer)
+            if pointer is not None and snap is None:
+                raise self._damaged(f"CURRENT names {pointer[0]}, which is missing")
+            bad = [] if snap is None else self._damaged_tables(snap)
+            if snap is not None and bad:
+                changes: dict[str, pd.DataFrame | None] = {t: None for t in bad}
+                if "datasets" not in bad:
+                    ds = typed_frame(self._read_file(snap, "datasets"), DATASET_COLUMNS)
+                    changes["datasets"] = ds[~ds.apply(_fed(bad), axis=1)]
+                self._publish(snap, changes)
+                done.append(
+                    f"dropped damaged table(s) {', '.join(bad)} and the records of the loads "
+                    "that filled them: load those files again"
+                )
+                snap = self._current()
+            removed = self._sweep(snap)
+            if removed:
+                done.append(f"removed {len(removed)} leftover(s): {', '.join(removed)}")
+        self._cache, self._cache_snapshot = {}, None
+        return done or ["nothing to repair"]
+
+    def _damaged_tables(self, snap: _Snapshot) -> list[str]:
+        bad = []
+        for table in snap.tables():
+            try:
+                self._read_file(snap, table)
+            except StoreError:
+                bad.append(table)
+        return bad
+
+    def _newest_intact(self) -> tuple[str, str] | None:
+        """(name, manifest sha256) of the newest snapshot whose manifest and files verify."""
+        for folder in sorted(self._snapshot_dirs(), key=_snapshot_order, reverse=True):
+            try:
+                data = (folder / _MANIFEST).read_bytes()
+                digest = hashlib.sha256(data).hexdigest()
+                snap = self._open_snapshot(folder.name, digest)
+                if snap is not None and not self._damaged_tables(snap):
+                    return folder.name, digest
+            except (OSError, StoreError):
+                continue
+        return None
 
     def close(self) -> None:
         self._cache = {}
@@ -345,6 +715,73 @@ def _merge_drugs(before: pd.DataFrame, new: pd.DataFrame, named: pd.Series) -> p
 
     merged = alld.groupby("drug", sort=True)["synonyms"].agg(union).reset_index()
     return typed_frame(merged, DRUG_COLUMNS)
+
+
+def _fed(bad: list[str]):
+    """Row predicate on DATASET_COLUMNS: did this load fill one of the ``bad`` tables?"""
+    kinds = {"targets": "targets", "drugs": "targets", "pathways": "pathways"}
+    kinds["members"] = "pathways"
+
+    def fed(row: pd.Series) -> bool:
+        if "genes" in bad:
+            return True
+        if row["kind"] == "network" and f"{_EDGE_PREFIX}{row['name']}" in bad:
+            return True
+        return any(kinds.get(t) == row["kind"] for t in bad)
+
+    return fed
+
+
+def _snapshot_order(folder: Path) -> tuple[int, float]:
+    m = _SNAP_NAME.fullmatch(folder.name)
+    return (int(m[1]) if m else 0, folder.stat().st_mtime)
+
+
+def _parse_manifest(data: bytes, file: Path, store: EmbeddedStore) -> dict[str, tuple[int, str]]:
+    try:
+        body = json.loads(data)
+        files = body["files"]
+        out = {str(k): (int(v[0]), str(v[1])) for k, v in files.items()}
+    except (ValueError, KeyError, TypeError, IndexError):
+        raise store._damaged(f"{file} is not a valid manifest") from None
+    if body.get("format") != _FORMAT or not all(_TABLE_FILE.fullmatch(k) for k in out):
+        raise store._damaged(f"{file} is not a valid manifest")
+    return out
+
+
+def _write_parquet(df: pd.DataFrame, file: Path) -> tuple[int, str]:
+    """Write one table durably; return its size and SHA-256 for the manifest."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), sink)
+    data = sink.getvalue().to_pybytes()
+    _write_durably(file, data)
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
+def _write_durably(file: Path, data: bytes) -> None:
+    with open(file, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _remove_unless_read(folder: Path) -> bool:
+    """Remove a superseded snapshot unless a reader holds it (it is removed by a later write)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        trash = folder.with_name(f".trash-{folder.name}")
+        os.rename(folder, trash)  # readers that open it from now on find it gone and retry
+    finally:
+        os.close(fd)
+    shutil.rmtree(trash, ignore_errors=True)
+    return True
 
 
 def _fsync_dir(path: Path) -> None:

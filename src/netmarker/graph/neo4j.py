@@ -7,10 +7,12 @@ Graph model::
         one relationship per unordered pair per network version, stored gene_a -> gene_b
         with gene_a < gene_b; score null when the network is unweighted
     (:Network {name, version, locked_at})      version: the published one ('' = none yet)
-    (:Drug {name, synonyms})-[:TARGETS {source}]->(:Gene)      synonyms: list of names
+    (:Drug {name, synonyms, proximity_writes, propagation_writes})-[:TARGETS {source}]->(:Gene)
+        synonyms: list of names; *_writes: the published result write per network
+        ("<network>/<write id>"), see _write_results
     (:Pathway {id, source, url})-[:HAS_MEMBER]->(:Gene)
-    (:Drug)-[:PROXIMAL_TO {network, distance, z, p, n_random, seed, run}]->(:Pathway)
-    (:Drug)-[:PROPAGATES_TO {network, score, rank, run}]->(:Gene)
+    (:Drug)-[:PROXIMAL_TO {network, distance, z, p, n_random, seed, run, write}]->(:Pathway)
+    (:Drug)-[:PROPAGATES_TO {network, score, rank, run, write}]->(:Gene)
     (:Drug)-[:BIOMARKER {coefficient, rank, model_id}]->(:Pathway | :Gene)
         the feature is a Pathway when a pathway has that id, else a Gene symbol
     (:Dataset {dataset_id, kind, name, source_file, checksum, loaded_at, counts, options,
@@ -28,7 +30,9 @@ small heap. Target and pathway loads (small) run in ONE transaction, retried as 
 transient errors; one over Neo4j's transaction memory stops with a one-line error saying
 so. The Dataset node is marked ``complete`` in a transaction of its own right after; should
 that one be lost, the data is in but the load is not reported, and running it again merges
-nothing new and completes it. Every Cypher statement is a file under ``cypher/``.
+nothing new and completes it. Result write-backs (proximity, propagation) are staged and
+published per network the same way (``_write_results``). Every Cypher statement is a file
+under ``cypher/``.
 """
 
 from __future__ import annotations
@@ -36,17 +40,23 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import math
 import os
+import secrets
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Session, Transaction
+from neo4j import (
+    Driver,
+    GraphDatabase,
+    ManagedTransaction,
+    ResultSummary,
+    Session,
+    Transaction,
+)
 from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable
 
 from netmarker.errors import NotFoundError, StoreError
@@ -89,7 +99,7 @@ def cypher_dir() -> Path:
 
 @cache
 def cypher(name: str) -> str:
-    """The statement in ``cypher/<name>.cypher`` (e.g. ``load/merge_interactions``)."""
+    """The statement in ``cypher/<name>.cypher`` (e.g. ``load/create_interactions``)."""
     path = cypher_dir() / f"{name}.cypher"
     try:
         return path.read_text(encoding="utf-8")
@@ -121,17 +131,23 @@ def _frame(records: list[list[Any]], columns: list[str], order: list[str]) -> pd
     return df.sort_values(order, kind="stable").reset_index(drop=True)
 
 
-def _value(v: Any) -> Any:
-    """A cell as a Bolt parameter: numpy scalars to Python, NaN to null."""
-    if hasattr(v, "item"):
-        v = v.item()
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    return v
+def _frame_of(columns: dict[str, list[Any]], names: list[str]) -> pd.DataFrame:
+    """A table from one list per column (as the ``read/*`` column queries return)."""
+    return typed_frame(pd.DataFrame({c: columns[c] for c in names}), names)
+
+
+def _column(values: pd.Series) -> list[Any]:
+    """A column as a Bolt parameter list: Python scalars, NaN to null (fast: no per-cell
+    Python conversion unless the column has a NaN)."""
+    out = values.tolist()
+    if values.dtype.kind == "f" and values.isna().any():
+        out = [None if v != v else v for v in out]
+    return out
 
 
 def _rows(df: pd.DataFrame) -> list[list[Any]]:
-    return [[_value(v) for v in row] for row in df.itertuples(index=False, name=None)]
+    """The rows of ``df`` as Bolt parameter lists (Python scalars, NaN to null)."""
+    return [list(row) for row in zip(*(_column(df[c]) for c in df.columns), strict=True)]
 
 
 def _dicts(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -148,9 +164,25 @@ def _out_of_memory(exc: Exception) -> bool:
     return isinstance(exc, Neo4jError) and any(code in (exc.code or "") for code in _MEMORY_ERRORS)
 
 
+@contextlib.contextmanager
+def _timed(step: str) -> Iterator[None]:
+    """Log how long ``step`` took (DEBUG level: ``logging.getLogger("netmarker.graph.neo4j")``);
+    the per-step timings that benchmarks/RESULTS.md records come from here."""
+    t0 = time.perf_counter()
+    yield
+    log.debug("%s: %.3f s", step, time.perf_counter() - t0)
+
+
 def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
+
+
+def _new_id() -> int:
+    """A random id for a staged version or write: an integer, which Neo4j stores inside the
+    relationship's property record (a 32-character string needs a record of its own per
+    relationship, which measurably slowed creating them)."""
+    return secrets.randbits(62)
 
 
 def _split(synonyms: str) -> list[str]:
@@ -242,6 +274,17 @@ class Neo4jStore:
         with self._session() as session:
             return session.execute_read(work)
 
+    def _table_columns(self, name: str, **params: Any) -> dict[str, list[Any]]:
+        """The one record of a ``cypher/read/<name>`` query that collects one list per
+        column (one list of strings decodes faster than a list of small lists)."""
+        self._require_schema()
+
+        def work(tx: ManagedTransaction) -> dict[str, list[Any]]:
+            return dict(tx.run(cypher(f"read/{name}"), params).single(strict=True))
+
+        with self._session() as session:
+            return session.execute_read(work)
+
     def _table(self, name: str, **params: Any) -> list[list[Any]]:
         """The ``rows`` list that a ``cypher/read/<name>`` table query collects."""
         return self._read(f"read/{name}", **params)[0][0]
@@ -277,19 +320,20 @@ class Neo4jStore:
                 f"{len(batch):,} rows per transaction; lower --neo4j-batch-size",
             )
 
-    def _commit(self, statements: list[tuple[str, dict[str, Any]]], too_big: str) -> None:
+    def _commit(self, statements: list[tuple[str, dict[str, Any]]], too_big: str) -> ResultSummary:
         """Run the statements in one transaction, retried as a whole on transient errors,
         except for running out of transaction memory (Neo4j reports that at commit, and the
-        same transaction would only hit it again), which stops at once saying ``too_big``."""
+        same transaction would only hit it again), which stops at once saying ``too_big``.
+        Returns the summary of the last statement."""
         self._require_schema()
         for delay in (*_RETRY_DELAYS_S, None):
             with self._session() as session:
                 try:
                     with session.begin_transaction() as tx:
                         for name, params in statements:
-                            tx.run(cypher(name), params).consume()
+                            summary = tx.run(cypher(name), params).consume()
                         tx.commit()
-                    return
+                    return summary
                 except (DriverError, Neo4jError) as exc:
                     if _out_of_memory(exc):
                         raise StoreError(
@@ -300,6 +344,7 @@ class Neo4jStore:
                         raise
                     log.warning("Neo4j write failed (%s); retrying in %.0f s", exc, delay)
             time.sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _auto_commit(self, name: str, **params: Any) -> None:
         """Run ``cypher/<name>`` in an auto-commit transaction (needed by ``CALL ... IN
@@ -370,34 +415,69 @@ class Neo4jStore:
         allg = allg.drop_duplicates("symbol", keep="first")
         return ("load/merge_genes", _rows(allg), {})
 
-    def _stage_and_publish(self, network: str, edge_rows: list[Any], gene_rows: list[Any]) -> None:
+    def _stage_and_publish(self, network: str, unique: pd.DataFrame, gene_rows: list[Any]) -> None:
         """Write a network load as a new version, then publish it in one small transaction.
 
         The load holds a write lock on the ``(:Network)`` node in a transaction kept open
         until it publishes, so loads of one network run one at a time and a dead client's
         lock is released by the server. Under the lock: drop what earlier interrupted loads
-        staged, copy the published interactions into the new version, merge this load's
-        genes (without ``entrez``: unlisted until published) and interactions into it in
-        committed batches, then, in the lock's transaction, set the genes' Entrez ids and
-        switch ``Network.version``. Readers see the old version until that commit; a
+        staged, read the published version and unite it with this load's edges in pandas
+        (max score per pair), merge this load's genes (without ``entrez``: unlisted until
+        published), CREATE the whole new version in committed batches (it is new, so there
+        is nothing to MERGE with), then, in the lock's transaction, set the genes' Entrez ids
+        and switch ``Network.version``. Readers see the old version until that commit; a
         failure before it leaves the published network as it was. Afterwards the old
         version is deleted in batches.
         """
-        version = uuid.uuid4().hex
+        version = _new_id()
         batch = {"network": network, "batch_size": self.batch_size}
         self._write(lambda tx: tx.run(cypher("load/ensure_network"), network=network).consume())
         with self._network_lock(network) as lock:
+            with _timed("drop what interrupted loads staged"):
+                self._auto_commit("load/drop_stale_interactions", **batch)
+            with _timed("read the published version and unite"):
+                published = _frame_of(self._table_columns("edges", network=network), EDGE_COLUMNS)
+                if len(published):
+                    both = pd.concat([published, unique], ignore_index=True)
+                    unique = both.groupby(["gene_a", "gene_b"], sort=True, as_index=False)[
+                        "score"
+                    ].max()
+            with _timed("stage genes"):
+                self._write_each_batch("load/stage_genes", [row[:1] for row in gene_rows], {})
+            with _timed(f"create {len(unique):,} interactions"):
+                for rows in _batches(_rows(unique), self.batch_size):
+                    self._create_interactions(rows, network, version)
+            with _timed("publish (Entrez ids, version switch)"):
+                for rows in _batches(gene_rows, self.batch_size):
+                    lock.run(cypher("load/merge_genes"), rows=rows).consume()
+                lock.run(cypher("load/publish_network"), network=network, version=version).consume()
+        with self._network_lock(network), _timed("drop the old version"):
             self._auto_commit("load/drop_stale_interactions", **batch)
-            self._auto_commit("load/copy_interactions", **batch, version=version)
-            self._write_each_batch("load/stage_genes", [row[:1] for row in gene_rows], {})
-            self._write_each_batch(
-                "load/merge_interactions", edge_rows, {"network": network, "version": version}
+
+    def _create_interactions(self, rows: list[list[Any]], network: str, version: str) -> None:
+        """CREATE one batch of ``[gene_a, gene_b, score]`` rows of a staged network version,
+        sent as columns with each gene looked up once, in a transaction of its own."""
+        a, b, score = zip(*rows, strict=True)
+        codes, genes = pd.factorize(pd.Series(a + b), sort=False)
+        n = len(rows)
+        params = {
+            "network": network,
+            "version": version,
+            "genes": genes.tolist(),
+            "a": codes[:n].tolist(),
+            "b": codes[n:].tolist(),
+            "score": list(score),
+        }
+        summary = self._commit(
+            [("load/create_interactions", params)],
+            f"{n:,} rows per transaction; lower --neo4j-batch-size",
+        )
+        if summary.counters.relationships_created != n:
+            raise StoreError(
+                f"network load created {summary.counters.relationships_created} of {n} "
+                "interactions of a batch: a gene vanished meanwhile (was the database "
+                "cleared?); nothing was published, run the load again"
             )
-            for rows in _batches(gene_rows, self.batch_size):
-                lock.run(cypher("load/merge_genes"), rows=rows).consume()
-            lock.run(cypher("load/publish_network"), network=network, version=version).consume()
-        with self._network_lock(network):  # no other load is staging while the old goes
-            self._auto_commit("load/drop_stale_interactions", **batch)
 
     @contextlib.contextmanager
     def _network_lock(self, network: str) -> Iterator[Transaction]:
@@ -416,20 +496,23 @@ class Neo4jStore:
         if (edges["gene_a"] >= edges["gene_b"]).any():
             raise StoreError("edges must be canonical (gene_a < gene_b); use netmarker.io readers")
         self._require_schema()
-        now = {"edges": self._count("count_network_edges", network=name)}
-        now["genes"] = self._count("count_genes")
-        known, before = self._begin(dataset, now)
+        with _timed("count before, begin"):
+            now = {"edges": self._count("count_network_edges", network=name)}
+            now["genes"] = self._count("count_genes")
+            known, before = self._begin(dataset, now)
         if known is not None:
             return known
-        unique = edges.groupby(["gene_a", "gene_b"], sort=True, as_index=False)["score"].max()
-        _, gene_rows, _ = self._gene_step(genes, [unique["gene_a"], unique["gene_b"]])
-        self._stage_and_publish(name, _rows(unique), gene_rows)
-        counts = {
-            "edges_in_file": len(edges),
-            "edges_new": self._count("count_network_edges", network=name) - before["edges"],
-            "genes_new": self._count("count_genes") - before["genes"],
-        }
-        return self._finish(dataset, counts)
+        with _timed("deduplicate edges, genes (pandas)"):
+            unique = edges.groupby(["gene_a", "gene_b"], sort=True, as_index=False)["score"].max()
+            _, gene_rows, _ = self._gene_step(genes, [unique["gene_a"], unique["gene_b"]])
+        self._stage_and_publish(name, unique, gene_rows)
+        with _timed("count after, finish"):
+            counts = {
+                "edges_in_file": len(edges),
+                "edges_new": self._count("count_network_edges", network=name) - before["edges"],
+                "genes_new": self._count("count_genes") - before["genes"],
+            }
+            return self._finish(dataset, counts)
 
     def load_targets(
         self, targets: pd.DataFrame, drugs: pd.DataFrame, dataset: Dataset
@@ -498,8 +581,8 @@ class Neo4jStore:
         if network not in known:
             names = ", ".join(known) or "none loaded"
             raise NotFoundError(f"unknown network {network!r} (known: {names})")
-        rows = self._table("edges", network=network)
-        return _frame(rows, EDGE_COLUMNS, ["gene_a", "gene_b"])
+        df = _frame_of(self._table_columns("edges", network=network), EDGE_COLUMNS)
+        return df.sort_values(["gene_a", "gene_b"], kind="stable").reset_index(drop=True)
 
     def network_size(self, network: str) -> dict[str, int]:
         if network not in self.networks():
@@ -539,36 +622,108 @@ class Neo4jStore:
         """Delete the ``kind`` rows of every key in ``results`` and write ``results``: one tx."""
         results = typed_frame(results, columns)
         key_rows = _rows(results[keys].drop_duplicates())
-        # biomarkers are replaced per drug, the other results per (drug, network)
-        delete: dict[str, Any] = (
-            {"drugs": [k[0] for k in key_rows]} if kind == "biomarkers" else {"keys": key_rows}
-        )
+        delete: dict[str, Any] = {"drugs": [k[0] for k in key_rows]}
         rows = _dicts(results)
 
         def work(tx: ManagedTransaction) -> None:
             tx.run(cypher(f"write/delete_{kind}"), delete).consume()
-            if kind != "biomarkers":
-                for batch in _batches(rows, self.batch_size):
-                    tx.run(cypher(f"write/create_{kind}"), rows=batch).consume()
-                return
             names = sorted({r["feature"] for r in rows})
             found = {r["id"] for r in tx.run(cypher("read/pathway_ids"), names=names)}
             for target in ("pathway", "gene"):
                 chosen = [r for r in rows if (r["feature"] in found) == (target == "pathway")]
                 for batch in _batches(chosen, self.batch_size):
-                    tx.run(cypher(f"write/create_biomarkers_{target}"), rows=batch).consume()
+                    tx.run(cypher(f"write/create_{kind}_{target}"), rows=batch).consume()
 
         self._write(work)
 
+    def _write_results(self, kind: str, results: pd.DataFrame, columns: list[str]) -> None:
+        """Replace the ``kind`` rows of each (drug, network) in ``results``, staged and published
+        per network as network loads are (all or nothing per network; any size fits the heap).
+
+        Under the network's lock: create the Drug and target nodes the rows point to, stage
+        the rows in committed batches (each batch looks its nodes up once by their unique
+        keys and sends its rows as columns), then, in the lock's transaction, list the new
+        write on each drug (``publish_<kind>``): readers see only rows of a listed write, so
+        they switch from the old rows to the new at that commit. Afterwards, under the lock
+        again, the drugs' unlisted rows on the network (superseded, or staged by a write-back
+        that died) are deleted in batches.
+        """
+        results = typed_frame(results, columns)
+        target = columns[1]  # pathway | gene
+        values = [c for c in columns if c not in ("drug", target, "network", "run")]
+        for network, part in results.groupby("network", sort=True):
+            validate_network_name(str(network))
+            write = _new_id()
+            drugs = sorted(part["drug"].unique().tolist())
+            nodes = {"drugs": drugs, "targets": sorted(part[target].unique().tolist())}
+            self._write(
+                lambda tx, n=network: tx.run(cypher("load/ensure_network"), network=n).consume()
+            )
+            with self._network_lock(str(network)) as lock:
+                with _timed(f"{kind}: merge drug and target nodes"):
+                    self._commit(
+                        [(f"write/merge_{kind}_nodes", nodes)],
+                        f"{len(drugs):,} drugs per write-back; write fewer drugs at once",
+                    )
+                with _timed(f"{kind}: stage {len(part):,} rows"):
+                    for run, rows in part.groupby("run", sort=True):
+                        constant = {"network": network, "run": run, "write": write}
+                        for start in range(0, len(rows), self.batch_size):
+                            batch = rows.iloc[start : start + self.batch_size]
+                            self._stage_batch(kind, batch, target, values, constant)
+                with _timed(f"{kind}: publish"):
+                    lock.run(
+                        cypher(f"write/publish_{kind}"), drugs=drugs, network=network, write=write
+                    ).consume()
+            # under the lock again: no other write-back is staging meanwhile
+            with self._network_lock(str(network)), _timed(f"{kind}: drop superseded rows"):
+                self._auto_commit(
+                    f"write/drop_stale_{kind}",
+                    drugs=drugs,
+                    network=network,
+                    batch_size=self.batch_size,
+                )
+
+    def _stage_batch(
+        self,
+        kind: str,
+        batch: pd.DataFrame,
+        target: str,
+        values: list[str],
+        constant: dict[str, Any],
+    ) -> None:
+        """Create one batch of staged result rows in a transaction of its own."""
+        drug_codes, drug_names = pd.factorize(batch["drug"], sort=True)
+        target_codes, target_names = pd.factorize(batch[target], sort=True)
+        params: dict[str, Any] = {
+            **constant,
+            "drugs": drug_names.tolist(),
+            "targets": target_names.tolist(),
+            "drug": drug_codes.tolist(),
+            "target": target_codes.tolist(),
+        }
+        for column in values:
+            params[column] = _column(batch[column])
+        summary = self._commit(
+            [(f"write/stage_{kind}", params)],
+            f"{len(batch):,} rows per transaction; lower --neo4j-batch-size",
+        )
+        if summary.counters.relationships_created != len(batch):
+            raise StoreError(
+                f"write-back of {kind} results created {summary.counters.relationships_created} "
+                f"of {len(batch)} rows of a batch: a Drug or target node vanished meanwhile "
+                "(was the database cleared?); nothing was published, run it again"
+            )
+
     def write_proximity(self, results: pd.DataFrame) -> None:
-        self._replace("proximity", results, PROXIMITY_COLUMNS, ["drug", "network"])
+        self._write_results("proximity", results, PROXIMITY_COLUMNS)
 
     def proximity(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
         rows = self._table("proximity", drug=drug, network=network)
         return _frame(rows, PROXIMITY_COLUMNS, ["drug", "network", "z", "pathway"])
 
     def write_propagation(self, results: pd.DataFrame) -> None:
-        self._replace("propagation", results, PROPAGATION_COLUMNS, ["drug", "network"])
+        self._write_results("propagation", results, PROPAGATION_COLUMNS)
 
     def propagation(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
         rows = self._table("propagation", drug=drug, network=network)

@@ -81,12 +81,12 @@ def typed_frame(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-_NETWORK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+_NETWORK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
 
 
 def validate_network_name(name: str) -> str:
     """Network names are short identifiers: letters, digits, ``_``, ``.``, ``-``."""
-    if not _NETWORK_NAME.match(name):
+    if not isinstance(name, str) or not _NETWORK_NAME.fullmatch(name):
         raise StoreError(
             f"invalid network name {name!r}: use 1-64 letters, digits, '_', '.' or '-'"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -15,9 +16,10 @@ _CHUNK = 1 << 20
 
 
 def open_text(path: str | Path, encoding: str = "utf-8") -> IO[str]:
-    """Open a text file, transparently decompressing ``.gz``.
+    """Open a text file, transparently decompressing ``.gz``; a UTF-8 byte-order mark is dropped.
 
-    Raises InputError when the file is missing or empty.
+    Raises InputError when the file is missing or empty, and, while it is read, when it is
+    not ``encoding`` text or its gzip stream is truncated or damaged (bad CRC).
     """
     p = Path(path)
     if not p.exists():
@@ -26,8 +28,62 @@ def open_text(path: str | Path, encoding: str = "utf-8") -> IO[str]:
         raise InputError(p, "is a directory, expected a file")
     if p.stat().st_size == 0:
         raise InputError(p, "file is empty")
-    raw: IO[bytes] = gzip.open(p, "rb") if _is_gzip(p) else open(p, "rb")  # noqa: SIM115
-    return io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+    try:
+        raw: IO[bytes] = gzip.open(p, "rb") if _is_gzip(p) else open(p, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(p, f"cannot open ({exc.strerror})") from None
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        encoding = "utf-8-sig"
+    return _CheckedText(p, raw, encoding)
+
+
+#: what a damaged or truncated gzip stream raises while it is read
+GZIP_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error)
+
+
+def read_problem(exc: BaseException, encoding: str = "utf-8") -> str | None:
+    """The one-line problem for an exception raised while reading a file, or None."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not {encoding.removesuffix('-sig')} text ({exc.reason})"
+    if isinstance(exc, EOFError):
+        return "truncated gzip file (the compressed stream ends early)"
+    if isinstance(exc, gzip.BadGzipFile | zlib.error):
+        return f"damaged gzip file ({exc})"
+    return None
+
+
+class NotTextError(InputError):
+    """The file is not text in the expected encoding (a reader may retry another one)."""
+
+
+class _CheckedText(io.TextIOWrapper):
+    """A text stream whose decoding and decompression errors name the file (InputError)."""
+
+    def __init__(self, path: Path, raw: IO[bytes], encoding: str) -> None:
+        super().__init__(raw, encoding=encoding, errors="strict", newline="")  # type: ignore[arg-type]
+        self.source = path
+
+    def _error(self, exc: BaseException) -> InputError:
+        kind = NotTextError if isinstance(exc, UnicodeDecodeError) else InputError
+        return kind(self.source, read_problem(exc, self.encoding) or str(exc))
+
+    def __next__(self) -> str:
+        try:
+            return super().__next__()
+        except (UnicodeDecodeError, *GZIP_ERRORS) as exc:
+            raise self._error(exc) from None
+
+    def read(self, size: int | None = -1) -> str:
+        try:
+            return super().read(size)
+        except (UnicodeDecodeError, *GZIP_ERRORS) as exc:
+            raise self._error(exc) from None
+
+    def readline(self, size: int = -1) -> str:  # type: ignore[override]
+        try:
+            return super().readline(size)
+        except (UnicodeDecodeError, *GZIP_ERRORS) as exc:
+            raise self._error(exc) from None
 
 
 def _is_gzip(p: Path) -> bool:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from netmarker.errors import InputError
 from netmarker.graph.store import EDGE_COLUMNS, GENE_COLUMNS
-from netmarker.io.common import open_text
+from netmarker.io.common import GZIP_ERRORS, open_text, read_problem
 from netmarker.io.idmap import GeneMapper, MappingReport, StringIdMap
 
 IdMapLike = str | Path | StringIdMap | Mapping[str, str] | Sequence[str | Path | StringIdMap]
@@ -331,8 +331,8 @@ def _read_csv(path: Path, sep: str, **kw: object) -> pd.DataFrame:
         raise InputError(path, f"cannot parse: {str(exc).splitlines()[-1]}") from None
     except pd.errors.EmptyDataError:
         raise InputError(path, "no data") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"not utf-8 text ({exc.reason})") from None
+    except (UnicodeDecodeError, *GZIP_ERRORS) as exc:
+        raise InputError(path, read_problem(exc) or str(exc)) from None
 
 
 class _Lines:
@@ -531,6 +531,12 @@ def _finish(
     rep.self_loops = int(loops.sum())
     edges = _merge_pairs(sa[~loops], sb[~loops], score.to_numpy(float)[~loops])
     rep.duplicates_merged = int((~loops).sum()) - len(edges)
+    if edges.empty:
+        why = [f"{rep.edges_dropped_unmapped} with an id that maps to no gene"]
+        if rep.ids.dropped_examples:
+            why[0] += f" (e.g. {', '.join(rep.ids.dropped_examples[:3])})"
+        why.append(f"{rep.self_loops} self-loop(s)")
+        raise InputError(path, f"no edges left of {rep.rows_read} row(s): {', '.join(why)}")
     symbols = pd.unique(pd.concat([edges["gene_a"], edges["gene_b"]], ignore_index=True))
     genes = pd.DataFrame({"symbol": np.sort(symbols.astype(str))})
     genes["entrez"] = genes["symbol"].map(mapper.entrez).fillna("")

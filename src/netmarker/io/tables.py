@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from netmarker.errors import InputError
-from netmarker.io.common import open_text, sniff_delimiter
+from netmarker.io.common import NotTextError, open_text, sniff_delimiter
 
 #: Strings read as a missing value (not as an error).
 MISSING = frozenset({"", "NA", "N/A", "NAN", "NAN.", "NULL", "NONE", "-", "?"})
@@ -48,7 +48,7 @@ def read_text_table(
             with open_text(path, encoding=enc) as fh:
                 text = fh.read()
             break
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, NotTextError):
             notes.append(f"not {enc} text; read as Latin-1")
     lines = text.split("\n", 200)
     skipped = 0

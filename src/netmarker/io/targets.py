@@ -163,10 +163,20 @@ def _detect(path: Path, header: str, first: str) -> str:
 
 def _rows(path: Path, delimiter: str, skip_header: bool = True) -> Iterator[tuple[int, list[str]]]:
     """``(line, fields)`` of non-blank rows (fields stripped)."""
+    # only CSV quotes fields; in a TSV a stray '"' must not swallow the lines that follow
+    quoting = csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE
     with open_text(path) as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
+        reader = csv.reader(fh, delimiter=delimiter, quoting=quoting)
         try:
+            last = 0
             for i, row in enumerate(reader):
+                start, last = last + 1, reader.line_num
+                if any("\n" in c or "\r" in c for c in row):
+                    raise InputError(
+                        path,
+                        f"a quoted field runs over lines {start}-{last} (unbalanced '\"'?)",
+                        start,
+                    )
                 if i == 0 and skip_header:
                     continue
                 if not any(c.strip() for c in row):

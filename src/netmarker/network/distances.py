@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import logging
 import os
 import tempfile
 from pathlib import Path
+from typing import IO, Any
 
 import numba as nb
 import numpy as np
 import scipy.sparse as sp
 from numba.cpython.unsafe.numbers import trailing_zeros
 
+from netmarker.errors import CacheError
 from netmarker.network.graph import Network
+
+log = logging.getLogger(__name__)
 
 #: marks "no path" in a distance matrix
 UNREACHABLE = 255
@@ -42,26 +49,88 @@ def shortest_path_lengths(network: Network | sp.spmatrix) -> np.ndarray:
 def cached_shortest_path_lengths(network: Network, cache_dir: str | Path) -> np.ndarray:
     """``shortest_path_lengths`` kept in ``cache_dir`` under the network's checksum.
 
-    A hit returns a read-only memory map; a miss computes, writes a temp file and renames
-    it into place, so readers never see a half-written matrix.
+    The file name also carries the SHA-256 of the file's bytes, checked on every hit, so a
+    damaged (edited, truncated, bit-flipped) cache is never used: it is removed and rebuilt
+    with a warning. A hit returns a read-only memory map; a miss computes, writes a temp file
+    (locked while written) and renames it into place, so readers never see a half-written
+    matrix; temp files that killed processes left are removed by the next write.
     """
     cache = Path(cache_dir)
-    path = cache / f"spl-{network.checksum}.npy"
-    if path.exists():
-        dist = np.load(path, mmap_mode="r", allow_pickle=False)
-        if dist.shape == (network.n_nodes, network.n_nodes) and dist.dtype == np.uint8:
+    prefix = f"spl-{network.checksum}"
+    for path in sorted(cache.glob(f"{prefix}-*.npy")) if cache.is_dir() else []:
+        dist = _verified(path, network.n_nodes)
+        if dist is not None:
             return dist
-    cache.mkdir(parents=True, exist_ok=True)
+        log.warning("warning: distance cache %s is damaged; rebuilding it", path)
+        path.unlink(missing_ok=True)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CacheError(f"cannot create the distance cache {cache}: {exc.strerror}") from None
     dist = shortest_path_lengths(network)
-    fd, tmp = tempfile.mkstemp(prefix=".spl-", suffix=".npy.tmp", dir=cache)
+    _remove_stale_temps(cache)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".spl-", suffix=".npy.tmp", dir=cache)
+    except OSError as exc:
+        raise CacheError(f"cannot write the distance cache {cache}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            np.save(fh, dist, allow_pickle=False)
-        os.replace(tmp, path)
+            fcntl.flock(fh, fcntl.LOCK_EX)  # tells other processes this temp file is live
+            digest = hashlib.sha256()
+            _HashingWriter(fh, digest).save(dist)
+            fh.flush()
+            os.fsync(fh.fileno())
+            path = cache / f"{prefix}-{digest.hexdigest()}.npy"
+            os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise CacheError(f"cannot write the distance cache {cache}: {exc.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    (cache / f"{prefix}.npy").unlink(missing_ok=True)  # the unchecked format of older versions
     return np.load(path, mmap_mode="r", allow_pickle=False)
+
+
+def _verified(path: Path, n: int) -> np.ndarray | None:
+    """The memory-mapped matrix at ``path`` if its bytes match the SHA-256 in its name."""
+    expected = path.stem.rsplit("-", 1)[-1]
+    try:
+        with open(path, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        if digest != expected:
+            return None
+        dist = np.load(path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        return None
+    if dist.shape != (n, n) or dist.dtype != np.uint8:
+        return None
+    return dist
+
+
+class _HashingWriter:
+    """A file wrapper that hashes what ``np.save`` writes through it."""
+
+    def __init__(self, fh: IO[bytes], digest: Any) -> None:
+        self.fh, self.digest = fh, digest
+
+    def write(self, data: bytes | memoryview) -> int:
+        self.digest.update(data)
+        return self.fh.write(data)
+
+    def save(self, array: np.ndarray) -> None:
+        np.save(self, array, allow_pickle=False)  # type: ignore[arg-type]
+
+
+def _remove_stale_temps(cache: Path) -> None:
+    """Remove temp files of killed writers (a live writer holds a lock on its temp file)."""
+    for tmp in cache.glob(".spl-*.npy.tmp"):
+        try:
+            with open(tmp, "rb") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                tmp.unlink(missing_ok=True)
+        except (BlockingIOError, FileNotFoundError):
+            continue
 
 
 @nb.njit(parallel=True, cache=True)

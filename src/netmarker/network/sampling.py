@@ -175,8 +175,9 @@ def _draw_many(
     size_off: np.ndarray,
     keys: np.ndarray,
     out: np.ndarray,
+    start: int = 0,
 ) -> None:
-    """All draws of several sets: set ``i`` fills ``out[:, size_off[i]:size_off[i + 1]]``."""
+    """Draws ``start ...`` of several sets (set ``i`` fills columns ``size_off[i:i + 2]``)."""
     n_random = out.shape[0]
     max_k = 1
     for g in range(grp_k.size):
@@ -191,42 +192,47 @@ def _draw_many(
                 grp_bin[g0:g1],
                 grp_k[g0:g1],
                 keys[i],
-                r,
+                start + r,
                 scratch,
                 swaps,
                 out[r, size_off[i] : size_off[i + 1]],
             )
 
 
-def draw_sets(
-    bins: DegreeBins,
-    sets: list[np.ndarray],
-    n_random: int,
-    *,
-    seed: int,
-    side: str,
-    names: list[str],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Draws of many sets at once: ((n_random, total) ids, column offsets per set)."""
-    grp_bins, grp_ks, sizes = [], [], []
-    for nodes in sets:
-        b, k = group_by_bin(bins, nodes)
-        grp_bins.append(b)
-        grp_ks.append(k)
-        sizes.append(int(k.sum()))
-    grp_off = np.concatenate([[0], np.cumsum([b.size for b in grp_bins])]).astype(np.int64)
-    size_off = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    keys = np.array([stream_key(seed, side, n) for n in names], dtype=np.uint64)
-    out = np.empty((n_random, int(size_off[-1])), dtype=np.int64)
-    empty = np.empty(0, dtype=np.int64)
-    _draw_many(
-        bins.nodes,
-        bins.offsets,
-        np.concatenate(grp_bins) if grp_bins else empty,
-        np.concatenate(grp_ks) if grp_ks else empty,
-        grp_off,
-        size_off,
-        keys,
-        out,
-    )
-    return out, size_off
+class SetDraws:
+    """Random versions of many sets, prepared once (bins, counts, stream keys) and drawn in
+    any range of draw numbers: ``draws(start, n)`` is (n, total) ids, row ``i`` holding draw
+    ``start + i`` of every set, set ``j`` in columns ``offsets[j]:offsets[j + 1]``."""
+
+    def __init__(
+        self, bins: DegreeBins, sets: list[np.ndarray], *, seed: int, side: str, names: list[str]
+    ) -> None:
+        grp_bins, grp_ks, sizes = [], [], []
+        for nodes in sets:
+            b, k = group_by_bin(bins, nodes)
+            grp_bins.append(b)
+            grp_ks.append(k)
+            sizes.append(int(k.sum()))
+        empty = np.empty(0, dtype=np.int64)
+        self.bins = bins
+        self.grp_bin = np.concatenate(grp_bins) if grp_bins else empty
+        self.grp_k = np.concatenate(grp_ks) if grp_ks else empty
+        self.grp_off = np.concatenate([[0], np.cumsum([b.size for b in grp_bins])]).astype(np.int64)
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.keys = np.array([stream_key(seed, side, n) for n in names], dtype=np.uint64)
+
+    def draws(self, start: int, n: int) -> np.ndarray:
+        """Draws ``start ... start + n - 1`` of every set."""
+        out = np.empty((n, int(self.offsets[-1])), dtype=np.int64)
+        _draw_many(
+            self.bins.nodes,
+            self.bins.offsets,
+            self.grp_bin,
+            self.grp_k,
+            self.grp_off,
+            self.offsets,
+            self.keys,
+            out,
+            start,
+        )
+        return out
