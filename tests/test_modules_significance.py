@@ -102,7 +102,6 @@ def test_q_is_stored_and_selects_modules(tmp_path: Path) -> None:
 
 def test_results_of_an_older_store_read_without_q(tmp_path: Path, capsys, monkeypatch) -> None:
     """A store written before q existed still reads; selecting by q asks for a recompute."""
-    s = EmbeddedStore(tmp_path / "store")
     old = pd.DataFrame(
         {
             "drug": ["D"],
