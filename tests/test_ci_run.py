@@ -36,11 +36,9 @@ def test_ci_run_survives_a_long_version_output(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, (done.returncode, done.stderr[-500:])
     lines = done.stdout.splitlines()
-    assert lines[1:] == [
-        'openjdk version "17"',
-        "Apache Maven 3.9.9",
-        "tests ran: -p no:cacheprovider",
-    ]
+    assert 'openjdk version "17"' in lines and "Apache Maven 3.9.9" in lines
+    assert lines[-1] == "tests ran: -p no:cacheprovider"
+    assert "1" not in lines  # only each tool's first line is printed
 
 
 def test_ci_run_still_stops_when_a_tool_fails(tmp_path: Path) -> None:
