@@ -108,6 +108,9 @@ def store_from(ctx: typer.Context, *, existing: bool = False) -> GraphStore:
         root.obj = StoreOptions()
     store = root.obj.open()
     if existing and isinstance(store, EmbeddedStore) and not store.path.exists():
+        blocker = next((a for a in store.path.parents if a.exists()), None)
+        if blocker is not None and not blocker.is_dir():
+            raise StoreError(f"store path {store.path} is not a directory ({blocker} is a file)")
         raise StoreError(
             f"no store at {store.path}: nothing was loaded there (check --store / "
             "NETMARKER_STORE, or load data with `netmarker load ...`)"
