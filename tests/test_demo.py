@@ -52,6 +52,10 @@ def test_demo_runs_and_writes_a_report(tmp_path: Path) -> None:
     assert (refused is not None) == (spread < 0.1)
     summary = (out / "summary.tsv").read_text()
     assert ("REFUSED by `netmarker predict`" in summary) == (spread < 0.1)
+    # the model's verdict and the chance count of proximal pathways are in the summary too
+    verdict = model["metadata"]["verdict"]["verdict"]
+    assert f"model verdict (label permutations)\t{verdict.upper()} (p = " in summary
+    assert "by chance: 67.4; at q <= 0.05: " in summary
     # the demo's prediction files feed `netmarker evaluate` unchanged
     report = tmp_path / "eval"
     result = CliRunner().invoke(

@@ -33,7 +33,12 @@ from netmarker.htmlreport import write_report
 from netmarker.io.common import file_checksum
 from netmarker.loading import load_network_file, load_pathways_file, load_targets_file
 from netmarker.model import biomarker_table, save_model
-from netmarker.modules import DEFAULT_SEED, DEFAULT_Z_CUTOFF, compute_proximity
+from netmarker.modules import (
+    DEFAULT_SEED,
+    DEFAULT_Z_CUTOFF,
+    compute_proximity,
+    proximity_summary,
+)
 from netmarker.report import plot_kaplan_meier, write_json, write_table, write_text
 from netmarker.verdict import describe
 from netmarker.workflow import (
@@ -291,9 +296,15 @@ def simulate_patients(
 def _summary(
     proximity: pd.DataFrame, model: Any, baselines: Any, patients: dict[str, dict[str, Any]]
 ) -> pd.DataFrame:
-    n_proximal = int((proximity["z"] <= DEFAULT_Z_CUTOFF).sum())
+    significance = proximity_summary(proximity).iloc[0]
+    verdict = model.metadata["verdict"]
     rows = [
-        ("proximal pathways (z <= -1.2816)", f"{n_proximal} of {len(proximity)}"),
+        (
+            "proximal pathways (z <= -1.2816)",
+            f"{significance['pass_z']} of {significance['pathways']} "
+            f"(by chance: {significance['expected_z']:.1f}; at q <= 0.05: "
+            f"{significance['pass_q']})",
+        ),
         (
             "most proximal pathway",
             f"{proximity.iloc[0]['pathway']} (z = {proximity.iloc[0]['z']:.2f})",
@@ -303,6 +314,11 @@ def _summary(
             f"{len(model.feature_names)}: "
             + ", ".join(biomarker_table(model)["feature"].head(3))
             + (" ..." if len(model.feature_names) > 3 else ""),
+        ),
+        (
+            "model verdict (label permutations)",
+            f"{verdict['verdict'].upper()} (p = {_fmt(verdict.get('p_value'))}, "
+            f"{verdict.get('n_permutations')} permutations)",
         ),
     ]
     for _, row in baselines.table.iterrows():
