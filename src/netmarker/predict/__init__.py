@@ -1,0 +1,1 @@
+"""Predictors over module features: estimators (scikit-learn API) and their validation."""
