@@ -111,7 +111,7 @@ def test_baselines_take_the_estimator() -> None:
     response = pd.Series(-activity.to_numpy() + 0.1 * rng.normal(size=16), index=samples)
     result = compare_baselines(
         ModuleRegressor(top_n=1),
-        expression,
+        expression.T,  # samples x genes
         response,
         modules,
         targets=genes[30:33],

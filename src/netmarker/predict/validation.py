@@ -59,6 +59,7 @@ from netmarker.predict.estimators import (
     method_of,
     scaler,
 )
+from netmarker.predict.scoring import expression_frame
 from netmarker.ridge import ridge_loo_batch
 
 log = logging.getLogger(__name__)
@@ -790,7 +791,7 @@ class BaselineResult:
 
 def compare_baselines(
     estimator: Any,
-    expression: pd.DataFrame,
+    expression: Any,
     response: pd.Series,
     modules: Mapping[str, Sequence[str]],
     *,
@@ -812,9 +813,11 @@ def compare_baselines(
     sizes as ``modules``, drawn from ``random_universe`` (default: all measured genes). The
     empirical p is ``(1 + #draws with metric >= network metric) / (1 + n_random)`` for the
     Spearman r (regression) or AUC (classification) of out-of-fold predictions.
-    ``expression`` is genes x samples (as read from files); every feature table built from
-    it is samples x features. ``progress(done, n_random)`` is called after each draw.
+    ``expression`` is samples x genes (a DataFrame, or an AnnData's ``.X``); every feature
+    table built from it is samples x features. ``progress(done, n_random)`` is called after
+    each draw.
     """
+    expression = expression_frame(expression).T  # the scoring functions take genes x samples
     metric = metric_name(estimator)
     s = _seed(estimator, seed)
     results: dict[str, CVResult] = {}
