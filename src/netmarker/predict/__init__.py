@@ -1,1 +1,1 @@
-"""Predictors over module features: estimators (scikit-learn API) and their validation."""
+"""Predictors over module features: scoring, fitting, validation, survival, workflows."""
