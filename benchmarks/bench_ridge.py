@@ -31,11 +31,11 @@ import pandas as pd
 import sklearn
 from sklearn.linear_model import RidgeCV
 
-import netmarker.predict.fit
+import netmarker.predict.estimators
 from netmarker.io.expression import read_expression
 from netmarker.io.response import read_response
 from netmarker.predict.crossval import cross_validate
-from netmarker.predict.fit import RIDGE_ALPHAS
+from netmarker.predict.estimators import RIDGE_ALPHAS
 from netmarker.predict.ridge import ridge_loo
 from netmarker.predict.workflow import training_data
 
@@ -96,12 +96,14 @@ def main() -> None:
         results: dict[str, pd.Series] = {}
         seconds: dict[str, float] = {}
         for name, fit in (("ridge_loo", ridge_loo), ("RidgeCV", ridgecv)):
-            netmarker.predict.fit.ridge_loo = fit  # the only ridge solver fit.py calls
+            netmarker.predict.estimators.ridge_loo = (
+                fit  # the only ridge solver estimators.py calls
+            )
             seconds[name], results[name] = median_seconds(
                 lambda f=features: cross_validate(f, data.response).predictions["predicted"],
                 args.runs,
             )
-        netmarker.predict.fit.ridge_loo = ridge_loo
+        netmarker.predict.estimators.ridge_loo = ridge_loo
         gap = float(np.max(np.abs(results["ridge_loo"] - results["RidgeCV"])))
         print(
             f"| LOOCV, top N by inner CV | {width} | {seconds['ridge_loo']:.2f} s "

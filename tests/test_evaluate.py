@@ -12,7 +12,6 @@ from netmarker.predict.crossval import cross_validate, permutation_test
 from netmarker.predict.evaluate import (
     align_survival,
     compare_baselines,
-    random_modules,
     response_metrics,
     split_responders,
     survival_test,
@@ -20,6 +19,7 @@ from netmarker.predict.evaluate import (
 from netmarker.predict.features import score_modules
 from netmarker.predict.model import predict, train
 from netmarker.predict.simulate import simulate_cohort
+from netmarker.predict.validation import random_modules
 
 
 def noise(seed: int, n: int = 30, p: int = 100) -> tuple[pd.DataFrame, pd.Series]:
@@ -37,7 +37,7 @@ def preclinical():
 @pytest.fixture(scope="module")
 def trained(preclinical):
     feats = score_modules(preclinical.expression, preclinical.modules).scores.T
-    return train(feats, preclinical.response, top_n=2, cv=None)
+    return train(feats, preclinical.response, top_n=2)
 
 
 def test_selection_inside_folds_leaves_no_leak_on_noise() -> None:
@@ -222,6 +222,6 @@ def test_real_organoid_5fu_pipeline_runs_end_to_end(shared_data, tmp_path) -> No
     assert (table["n"] == 19).all()
     assert table["spearman_r"].between(-1, 1).all()
     feats = score_modules(expr, sets).scores.T
-    model = train(feats, ic50, top_n="cv", cv=None, metadata={"drug": "5-FLUOROURACIL"})
+    model = train(feats, ic50, top_n="cv", metadata={"drug": "5-FLUOROURACIL"})
     saved = load_model(save_model(model, tmp_path / "fu.json"))
     pd.testing.assert_series_equal(predict(saved, feats), predict(model, feats))

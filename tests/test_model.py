@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from netmarker.errors import DataError
+from netmarker.predict.estimators import make_estimator
 from netmarker.predict.features import score_modules
 from netmarker.predict.model import (
     biomarker_table,
@@ -20,6 +21,7 @@ from netmarker.predict.model import (
     train,
 )
 from netmarker.predict.simulate import simulate_cohort
+from netmarker.predict.validation import cv_metrics
 
 
 def linear_data(n: int = 60, p: int = 15, seed: int = 0) -> tuple[pd.DataFrame, pd.Series]:
@@ -44,7 +46,7 @@ def cohort_features() -> tuple[pd.DataFrame, pd.Series, list[str]]:
 @pytest.mark.parametrize("method", ["ridge", "svr", "linear"])
 def test_planted_linear_signal_ranks_first(method: str) -> None:
     x, y = linear_data()
-    model = train(x, y, method=method, top_n=None, cv=None)
+    model = train(x, y, method=method, top_n=None)
     assert set(model.ranking.index[:2]) == {"f03", "f07"}
     table = biomarker_table(model)
     assert table["feature"].tolist()[:2] == ["f03", "f07"]
@@ -54,7 +56,7 @@ def test_planted_linear_signal_ranks_first(method: str) -> None:
 
 def test_ssgsea_module_features_recover_signal_modules(cohort_features) -> None:
     feats, response, signal = cohort_features
-    model = train(feats, response, method="ridge", top_n=len(signal), cv=None)
+    model = train(feats, response, method="ridge", top_n=len(signal))
     assert sorted(model.feature_names) == sorted(signal)
     # higher activity of a signal module lowers the IC50
     assert (model.coefficients < 0).all()
@@ -63,7 +65,7 @@ def test_ssgsea_module_features_recover_signal_modules(cohort_features) -> None:
 def test_logistic_on_labels_recovers_signal() -> None:
     x, y = linear_data(n=80, seed=1)
     labels = y > y.median()
-    model = train(x, labels, method="logistic", top_n=2, cv=None)
+    model = train(x, labels, method="logistic", top_n=2)
     assert sorted(model.feature_names) == ["f03", "f07"]
     assert model.classes == [False, True]
     prob = predict(model, x)
@@ -72,21 +74,23 @@ def test_logistic_on_labels_recovers_signal() -> None:
 
 def test_top_n_by_inner_cv_keeps_the_signal_and_records_the_search() -> None:
     x, y = linear_data()
-    model = train(x, y, method="ridge", top_n="cv", top_n_grid=(1, 2, 5, 15), cv=None)
+    model = train(x, y, method="ridge", top_n="cv", top_n_grid=(1, 2, 5, 15))
     assert model.hyperparameters["top_n"] == 2
     assert sorted(model.feature_names) == ["f03", "f07"]
     assert model.hyperparameters["top_n_grid"] == [1, 2, 5, 15]
     losses = model.hyperparameters["top_n_cv_loss"]
     assert losses[1] == min(losses) and losses[0] > losses[1]  # one feature is not enough
-    given = train(x, y, top_n=5, cv=None)
+    given = train(x, y, top_n=5)
     assert len(given.feature_names) == 5 and given.hyperparameters["top_n"] == 5
-    capped = train(x, y, top_n=50, cv=None)
+    capped = train(x, y, top_n=50)
     assert len(capped.feature_names) == 15
 
 
 def test_cv_metrics_are_stored(cohort_features) -> None:
     feats, response, _ = cohort_features
-    model = train(feats, response, top_n=2, cv=5, metadata={"drug": "SIMULATED"})
+    model = train(feats, response, top_n=2, metadata={"drug": "SIMULATED"})
+    assert model.cv_metrics == {}  # training does not cross-validate; cv_metrics does
+    model.cv_metrics = cv_metrics(make_estimator(top_n=2), feats, response, cv=5)
     assert model.cv_metrics["cv"] == 5 and model.cv_metrics["n"] == 60
     assert model.cv_metrics["spearman_r"] > 0.5
     assert model.metadata == {"drug": "SIMULATED"}
@@ -95,7 +99,7 @@ def test_cv_metrics_are_stored(cohort_features) -> None:
 
 def test_predict_matches_columns_by_name_and_standardises_cohorts() -> None:
     x, y = linear_data()
-    model = train(x, y, top_n=3, cv=None)
+    model = train(x, y, top_n=3)
     base = predict(model, x)
     shuffled = predict(model, x[x.columns[::-1]])
     pd.testing.assert_series_equal(base, shuffled)
@@ -122,7 +126,8 @@ def test_save_load_round_trip_is_exact_and_pickle_free(tmp_path: Path, method: s
     target = y > y.median() if method == "logistic" else y
     meta = {"drug": "SIM", "network": "toy", "seed": 0, "inputs": {"expr": "sha256:abc"}}
     top_n = 3 if method == "logistic" else "cv"  # logistic fits are slower: keep the test fast
-    model = train(x, target, method=method, top_n=top_n, cv=3, metadata=meta)
+    model = train(x, target, method=method, top_n=top_n, metadata=meta)
+    model.cv_metrics = cv_metrics(make_estimator(method, top_n=top_n), x, target, cv=3)
     path = save_model(model, tmp_path / "out" / "model.json")
     assert sorted(p.name for p in path.parent.iterdir()) == ["model.json"]  # no temp left
     raw = path.read_bytes()
@@ -139,7 +144,7 @@ def test_save_load_round_trip_is_exact_and_pickle_free(tmp_path: Path, method: s
 
 def test_load_validates_the_file(tmp_path: Path) -> None:
     x, y = linear_data()
-    path = save_model(train(x, y, top_n=3, cv=None), tmp_path / "m.json")
+    path = save_model(train(x, y, top_n=3), tmp_path / "m.json")
     good = json.loads(path.read_text())
 
     def broken(change: dict) -> Path:
@@ -169,45 +174,45 @@ def test_load_validates_the_file(tmp_path: Path) -> None:
 
 def test_save_rejects_unserialisable_metadata_and_keeps_old_file(tmp_path: Path) -> None:
     x, y = linear_data()
-    path = save_model(train(x, y, top_n=3, cv=None), tmp_path / "m.json")
+    path = save_model(train(x, y, top_n=3), tmp_path / "m.json")
     before = path.read_bytes()
     with pytest.raises(DataError, match="cannot write a value of type object"):
-        save_model(train(x, y, top_n=3, cv=None, metadata={"bad": object()}), path)
+        save_model(train(x, y, top_n=3, metadata={"bad": object()}), path)
     assert path.read_bytes() == before
 
 
 def test_bad_training_inputs_raise_clear_errors() -> None:
     x, y = linear_data(n=10)
     with pytest.raises(DataError, match=r"no samples in common.*transpose"):
-        train(x.T, y, cv=None)
+        train(x.T, y)
     with pytest.raises(DataError, match="only 2 samples in common; need at least 3"):
-        train(x.iloc[:2], y, cv=None)
+        train(x.iloc[:2], y)
     flat = x.assign(f04=1.0, f09=2.0)
     with pytest.raises(DataError, match="constant across the training samples: f04, f09"):
-        train(flat, y, cv=None)
+        train(flat, y)
     holes = x.copy()
     holes.loc["S003", "f05"] = np.nan
     with pytest.raises(
         DataError, match="missing or infinite values in samples S003 and features f05"
     ):
-        train(holes, y, cv=None)
+        train(holes, y)
     gaps = y.copy()
     gaps["S004"] = np.nan
     with pytest.raises(DataError, match="response: missing values for samples S004"):
-        train(x, gaps, cv=None)
+        train(x, gaps)
     with pytest.raises(DataError, match=r"needs True/False .* found 3 values"):
-        train(x, pd.Series(np.arange(10) % 3, index=x.index), method="logistic", cv=None)
+        train(x, pd.Series(np.arange(10) % 3, index=x.index), method="logistic")
     words = pd.Series(["CR", "PD"] * 5, index=x.index)  # which one responds? refuse to guess
     with pytest.raises(DataError, match="True = responder"):
-        train(x, words, method="logistic", cv=None)
+        train(x, words, method="logistic")
     with pytest.raises(DataError, match="unknown method 'forest'"):
-        train(x, y, method="forest", cv=None)  # type: ignore[arg-type]
+        train(x, y, method="forest")  # type: ignore[arg-type]
     with pytest.raises(DataError, match="top_n: must be >= 1"):
-        train(x, y, top_n=0, cv=None)
+        train(x, y, top_n=0)
     with pytest.raises(DataError, match="same for every sample"):
-        train(x, pd.Series(1.0, index=x.index), cv=None)
+        train(x, pd.Series(1.0, index=x.index))
     with pytest.raises(DataError, match="features: is empty"):
-        train(x.iloc[:, :0], y, cv=None)
+        train(x.iloc[:, :0], y)
 
 
 @pytest.mark.parametrize("method", ["ridge", "svr", "linear", "logistic"])
@@ -218,7 +223,8 @@ def test_tiny_cohorts_fall_back_to_fixed_defaults_and_say_so(
     target = (
         pd.Series([True, False, True, False, True], index=x.index) if method == "logistic" else y
     )
-    model = train(x, target, method=method, top_n="cv", cv="loo")
+    model = train(x, target, method=method, top_n="cv")
+    model.cv_metrics = cv_metrics(make_estimator(method), x, target, cv="loo")
     assert model.hyperparameters["top_n"] == 8
     assert model.hyperparameters["top_n_cv"].startswith("skipped")
     assert "top N not chosen" in caplog.text

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import RidgeCV
 
-from netmarker.predict.fit import RIDGE_ALPHAS
+from netmarker.predict.estimators import RIDGE_ALPHAS
 from netmarker.predict.ridge import ridge_loo
 
 

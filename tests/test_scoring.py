@@ -8,7 +8,7 @@ import pytest
 from scipy import sparse
 
 from netmarker.errors import DataError
-from netmarker.features import score_modules
+from netmarker.predict.features import score_modules
 from netmarker.predict.scoring import expression_frame, module_scores
 
 

@@ -44,9 +44,9 @@ from netmarker.io.gdc import read_gdc_files
 from netmarker.io.output import write_json, write_table, write_text
 from netmarker.modules import DEFAULT_SEED, compute_proximity
 from netmarker.plots import plot_kaplan_meier
-from netmarker.predict.evaluate import random_modules
 from netmarker.predict.features import score_modules
 from netmarker.predict.model import TrainedModel, save_model, train
+from netmarker.predict.validation import random_modules
 from netmarker.predict.workflow import (
     evaluate_survival,
     load_training_data,
@@ -150,7 +150,6 @@ def _fit_on(modules: dict[str, list[str]], training: Any, seed: int, label: str)
         training.response,
         method="ridge",
         top_n="cv",
-        cv=None,
         seed=seed,
         metadata={
             "drug": DRUG,

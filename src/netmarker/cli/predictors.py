@@ -138,6 +138,13 @@ def _check_top_n(value: str) -> str:
     return value
 
 
+def _estimator(method: ModelMethod, top_n: str, seed: int) -> Any:
+    """The estimator of ``--method``, ``--top-n`` and ``--seed`` (grids: the defaults)."""
+    from netmarker.predict.estimators import make_estimator
+
+    return make_estimator(method.value, top_n=_top_n(top_n), random_state=seed)
+
+
 TopNOpt = typer.Option(
     "cv",
     "--top-n",
@@ -283,13 +290,11 @@ def train_command(
         model = train_drug_model(
             store,
             data,
+            estimator=_estimator(method, top_n, seed),
             network=network,
             z_cutoff=z_cutoff,
-            method=method.value,
-            top_n=_top_n(top_n),
             score_method=score.value,
             min_size=min_size,
-            seed=seed,
             permutations=permutations,
             progress=lambda done, total: bar.update(0, completed=done, total=total),
         )
@@ -347,7 +352,7 @@ def cv_command(
 ) -> None:
     """Leave-one-out CV of the network model next to its baselines, on the same folds; verdict."""
     from netmarker.io.output import write_table
-    from netmarker.predict.model import is_nominal_p
+    from netmarker.predict.validation import is_nominal_p
     from netmarker.predict.workflow import (
         assess_drug_model,
         crossvalidate_with_baselines,
@@ -358,33 +363,30 @@ def cv_command(
     data = load_training_data(
         expression, response, drug, measure=measure, synonyms=_synonyms(vocabulary)
     )
+    estimator = _estimator(method, top_n, seed)  # the one model: LOOCV, baselines, verdict
     with progress_bar(
         f"LOOCV of {data.drug}: network model, baselines, random modules", total=n_random
     ) as bar:
         result = crossvalidate_with_baselines(
             store,
             data,
+            estimator=estimator,
             network=network,
             z_cutoff=z_cutoff,
-            method=method.value,
-            top_n=_top_n(top_n),
             score_method=score.value,
             min_size=min_size,
             n_random=n_random,
-            seed=seed,
             progress=lambda done, total: bar.update(0, completed=done, total=total),
         )
     with progress_bar(f"verdict for {data.drug}: label permutations", total=None) as bar:
         verdict = assess_drug_model(
             store,
             data,
+            estimator=estimator,
             network=network,
             z_cutoff=z_cutoff,
-            method=method.value,
-            top_n=_top_n(top_n),
             score_method=score.value,
             min_size=min_size,
-            seed=seed,
             permutations=permutations,
             progress=lambda done, total: bar.update(0, completed=done, total=total),
         )

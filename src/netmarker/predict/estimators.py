@@ -36,7 +36,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from netmarker.errors import DataError
-from netmarker.ridge import ridge_loo
+from netmarker.predict.ridge import ridge_loo
 
 log = logging.getLogger(__name__)
 
@@ -510,7 +510,7 @@ def make_estimator(
             top_n=top_n, top_n_grid=top_n_grid, inner_cv=inner_cv, random_state=random_state
         )
     if method not in ("ridge", "svr", "linear"):
-        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+        raise DataError("method", f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     return ModuleRegressor(
         method,  # type: ignore[arg-type]
         top_n=top_n,

@@ -1,7 +1,8 @@
 """Responder calls, survival and response tests, and baselines of the predictors.
 
 Every function takes plain pandas objects indexed by sample / patient id. Cross-validation
-itself is :mod:`netmarker.predict.crossval`; simulated cohorts :mod:`netmarker.predict.simulate`.
+and baselines are :mod:`netmarker.predict.validation`; simulated cohorts
+:mod:`netmarker.predict.simulate`.
 Predicted responders are the samples predicted most sensitive (lower IC50 =
 more sensitive, unless told otherwise).
 """
@@ -9,7 +10,6 @@ more sensitive, unless told otherwise).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -18,18 +18,15 @@ from scipy import stats
 from sklearn.metrics import roc_auc_score
 
 from netmarker.errors import DataError
-from netmarker.predict.crossval import CV, CVResult, _empirical_p, _metric_name, cross_validate
-from netmarker.predict.features import (
-    gene_features,
-    match_gene_sets,
-    membership_matrix,
-    normalize_range,
-    preview,
-    score_modules,
-    ssgsea_raw,
-    zscore_genes,
+from netmarker.predict import validation
+from netmarker.predict.estimators import TopN, make_estimator
+from netmarker.predict.features import preview
+from netmarker.predict.validation import (
+    CV,
+    DEFAULT_CV,
+    DEFAULT_N_RANDOM,
+    BaselineResult,
 )
-from netmarker.predict.fit import TopN
 
 
 def split_responders(
@@ -161,56 +158,6 @@ def response_metrics(
     return out
 
 
-def random_modules(
-    sizes: Sequence[int], universe: Sequence[str], n_draws: int, seed: int
-) -> list[dict[str, list[str]]]:
-    """``n_draws`` sets of random modules with the given ``sizes``, drawn from ``universe``."""
-    genes = np.asarray(list(dict.fromkeys(universe)))
-    if len(sizes) == 0 or max(sizes) > len(genes):
-        raise DataError("random modules", f"cannot draw modules of {max(sizes, default=0)} genes")
-    rng = np.random.default_rng(seed)
-    return [
-        {
-            f"random_{d}_{i}": rng.choice(genes, size=k, replace=False).tolist()
-            for i, k in enumerate(sizes)
-        }
-        for d in range(n_draws)
-    ]
-
-
-def _score_draws(
-    expression: pd.DataFrame,
-    draws: list[dict[str, list[str]]],
-    score_method: str,
-    normalize: bool,
-) -> list[pd.DataFrame]:
-    """Score every draw as its own run (samples x modules), sharing the per-sample ranking."""
-    if score_method == "mean_z":
-        z = zscore_genes(expression).to_numpy()
-    values = expression.to_numpy(np.float64)
-    out = []
-    for draw in draws:
-        membership = membership_matrix(expression.index, draw)
-        if score_method == "ssgsea":
-            scores = ssgsea_raw(values, membership, 0.25)
-            scores = normalize_range(scores) if normalize else scores
-        else:
-            scores = (membership @ z) / np.asarray(membership.sum(axis=1))
-        out.append(pd.DataFrame(scores.T, index=expression.columns, columns=list(draw)))
-    return out
-
-
-@dataclass
-class BaselineResult:
-    """One row per feature set (``table``) and the random-module null of the chosen metric."""
-
-    table: pd.DataFrame
-    null: np.ndarray
-    metric: str
-    empirical_p: float
-    cv_results: dict[str, CVResult] = field(default_factory=dict)
-
-
 def compare_baselines(
     expression: pd.DataFrame,
     response: pd.Series,
@@ -218,10 +165,10 @@ def compare_baselines(
     *,
     targets: Sequence[str] | None = None,
     all_pathways: Mapping[str, Sequence[str]] | None = None,
-    n_random: int = 100,
+    n_random: int = DEFAULT_N_RANDOM,
     random_universe: Sequence[str] | None = None,
     method: str = "ridge",
-    cv: CV = "loo",
+    cv: CV = DEFAULT_CV,
     top_n: TopN = "cv",
     score_method: Literal["ssgsea", "mean_z"] = "ssgsea",
     normalize: bool = True,
@@ -229,76 +176,24 @@ def compare_baselines(
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> BaselineResult:
-    """Cross-validate the network modules against baselines on the same samples and folds.
-
-    Baselines: the drug targets' own expression (``targets``), every pathway
-    (``all_pathways``), and ``n_random`` draws of random modules with the same (measured)
-    sizes as ``modules``, drawn from ``random_universe`` (default: all measured genes). The
-    empirical p is ``(1 + #draws with metric >= network metric) / (1 + n_random)`` for the
-    Spearman r (regression) or AUC (logistic) of out-of-fold predictions.
-    ``expression`` is genes x samples; ``response`` a Series by sample. ``progress`` is
-    called as ``progress(done, n_random)`` after each random draw (e.g. a progress bar).
-    """
-    metric = _metric_name(method)
-
-    def run(name: str, feats: pd.DataFrame) -> CVResult:
-        result = cross_validate(feats, response, method=method, cv=cv, top_n=top_n, seed=seed)
-        results[name] = result
-        return result
-
-    results: dict[str, CVResult] = {}
-    rows = []
-    net = score_modules(
-        expression, modules, method=score_method, normalize=normalize, min_size=min_size
+    """:func:`netmarker.predict.validation.compare_baselines` of ``method``'s estimator, for
+    ``expression`` as read from files (genes x samples)."""
+    return validation.compare_baselines(
+        make_estimator(method, top_n=top_n, random_state=seed),
+        expression.T,
+        response,
+        modules,
+        targets=targets,
+        all_pathways=all_pathways,
+        n_random=n_random,
+        random_universe=random_universe,
+        cv=cv,
+        score_method=score_method,
+        normalize=normalize,
+        min_size=min_size,
+        seed=seed,
+        progress=progress,
     )
-    rows.append(("network_modules", net.scores.shape[0], run("network_modules", net.scores.T)))
-    if targets is not None:
-        genes = gene_features(expression, targets).T
-        rows.append(("drug_targets", genes.shape[1], run("drug_targets", genes)))
-    if all_pathways is not None:
-        allp = score_modules(
-            expression, all_pathways, method=score_method, normalize=normalize, min_size=min_size
-        )
-        rows.append(("all_pathways", allp.scores.shape[0], run("all_pathways", allp.scores.T)))
-    null = np.full(n_random, np.nan)
-    if n_random > 0:
-        sets, _ = match_gene_sets(expression.index, modules, min_size=min_size)
-        universe = expression.index if random_universe is None else pd.Index(random_universe)
-        universe = universe[universe.isin(expression.index)]
-        draws = random_modules([len(m) for m in sets.values()], universe, n_random, seed)
-        for d, feats in enumerate(_score_draws(expression, draws, score_method, normalize)):
-            result = cross_validate(feats, response, method=method, cv=cv, top_n=top_n, seed=seed)
-            null[d] = result.metrics[metric]
-            if progress is not None:
-                progress(d + 1, n_random)
-    observed = results["network_modules"].metrics[metric]
-    empirical_p = _empirical_p(observed, null)["p_value"]
-    valid = null[np.isfinite(null)]
-    table = pd.DataFrame(
-        [
-            {"features": name, "n_features": n, **{k: r.metrics.get(k) for k in r.metrics}}
-            for name, n, r in rows
-        ]
-    )
-    if n_random > 0:
-        table = pd.concat(
-            [
-                table,
-                pd.DataFrame(
-                    [
-                        {
-                            "features": "random_modules",
-                            "n_features": len(draws[0]),
-                            metric: float(np.nanmean(null)) if len(valid) else float("nan"),
-                        }
-                    ]
-                ),
-            ],
-            ignore_index=True,
-        )
-    table["empirical_p"] = np.nan
-    table.loc[table["features"] == "network_modules", "empirical_p"] = empirical_p
-    return BaselineResult(table, null, metric, empirical_p, results)
 
 
 def cox_hazard_ratios(

@@ -1,38 +1,43 @@
 """Train, apply, save and load linear drug-response predictors on module features.
 
-Features are **samples x features** DataFrames (transpose the output of
-``netmarker.predict.features``). The fitting itself is :mod:`netmarker.predict.fit`; the
-out-of-fold metrics stored with a model come from :mod:`netmarker.predict.crossval`.
-Features are standardised on the training cohort, ranked by the
-absolute coefficient of a model fitted on all of them, and the top N kept (N given or chosen
-by inner cross-validation); the final model is refitted on the kept features.
-Models are stored as one JSON file (never pickle).
+Features are **samples x features** DataFrames. The fitting is the scikit-learn estimators'
+(:mod:`netmarker.predict.estimators`); a :class:`TrainedModel` is a fitted estimator's
+parameters with where they came from (metadata: drug, modules, verdict, coverage, versions,
+checksums), the form that is saved, loaded and applied to new cohorts. Models are stored as
+one JSON file (never pickle); :func:`load_estimator` gives a saved model back as a fitted
+estimator.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 
 from netmarker.errors import DataError, NetmarkerError
 from netmarker.io.output import to_jsonable, write_json
-from netmarker.predict.crossval import cross_validate
-from netmarker.predict.features import check_matrix, preview
-from netmarker.predict.fit import (
+from netmarker.predict.estimators import (
+    INNER_CV,
     METHODS,
     TOP_N_GRID,
     Method,
+    ModuleClassifier,
+    ModuleRegressor,
     TopN,
-    fit_arrays,
+    default_grid,
     linear_predict,
-    prepare_training_data,
+    make_estimator,
+    method_of,
 )
+from netmarker.predict.features import check_matrix, preview
+from netmarker.predict.validation import training_arrays
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +67,108 @@ class TrainedModel:
     cv_metrics: dict[str, Any] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_estimator(
+        cls,
+        estimator: ModuleRegressor | ModuleClassifier,
+        training_samples: Sequence[Any] = (),
+        *,
+        metadata: dict[str, Any] | None = None,
+        classes: list[Any] | None = None,
+    ) -> TrainedModel:
+        """The record of a fitted module estimator (``classes``: its labels' own values)."""
+        method = method_of(estimator)
+        if method is None:
+            raise DataError(
+                "model", f"not a netmarker module estimator: {type(estimator).__name__}"
+            )
+        ranking = pd.Series(
+            [c for _, c in estimator.ranking_],
+            index=[n for n, _ in estimator.ranking_],
+            name="coefficient",
+        )
+        hyper = dict(estimator.hyperparameters_)
+        hyper.update(
+            {
+                "method": method,
+                "top_n_requested": estimator.top_n,
+                "inner_cv": estimator.inner_cv,
+                "seed": estimator.random_state,
+            }
+        )
+        grid = estimator._grid() if method != "linear" else ()
+        if tuple(grid) != default_grid(method) or tuple(estimator.top_n_grid) != TOP_N_GRID:
+            hyper["grid"] = list(grid)
+            hyper["top_n_grid_requested"] = [int(n) for n in estimator.top_n_grid]
+        if classes is None and isinstance(estimator, ModuleClassifier):
+            classes = [c.item() if isinstance(c, np.generic) else c for c in estimator.classes_]
+        return cls(
+            method=method,
+            feature_names=estimator.selected_features_,
+            scaler_mean=np.asarray(estimator.mean_, dtype=np.float64),
+            scaler_scale=np.asarray(estimator.scale_, dtype=np.float64),
+            coefficients=np.asarray(estimator.coef_, dtype=np.float64),
+            intercept=float(estimator.intercept_),
+            hyperparameters=hyper,
+            training_samples=[str(s) for s in training_samples],
+            ranking=ranking,
+            classes=classes,
+            metadata=dict(metadata or {}),
+        )
+
+    def to_estimator(self) -> ModuleRegressor | ModuleClassifier:
+        """The fitted estimator of this model: ``predict`` on the kept features' columns.
+
+        Its ``feature_names_in_`` are the model's features, so it predicts from a samples x
+        features table holding (at least) those columns, in that order.
+        """
+        hyper = self.hyperparameters
+        top_n = hyper.get("top_n_requested", "cv")
+        params: dict[str, Any] = {
+            "top_n": top_n,
+            "top_n_grid": tuple(hyper.get("top_n_grid_requested", TOP_N_GRID)),
+            "inner_cv": int(hyper.get("inner_cv", INNER_CV)),
+            "random_state": hyper.get("seed", 0),
+        }
+        grid = tuple(hyper.get("grid", default_grid(self.method)))
+        est: ModuleRegressor | ModuleClassifier
+        if self.method == "logistic":
+            est = ModuleClassifier(cs=grid, **params)
+            est.classes_ = np.asarray(self.classes if self.classes is not None else [False, True])
+        elif self.method == "ridge":
+            est = ModuleRegressor("ridge", alphas=grid, **params)
+        elif self.method == "svr":
+            est = ModuleRegressor("svr", cs=grid, **params)
+        else:
+            est = ModuleRegressor("linear", **params)
+        n = len(self.feature_names)
+        est.n_features_in_ = n
+        est.feature_names_in_ = np.asarray(self.feature_names, dtype=object)
+        est.support_ = np.arange(n)
+        est.mean_ = self.scaler_mean
+        est.scale_ = self.scaler_scale
+        est.coef_ = self.coefficients
+        est.intercept_ = self.intercept
+        ranked = self.ranking.reindex(self.feature_names)
+        est.ranking_coef_ = ranked.to_numpy(dtype=np.float64)
+        est.top_n_ = n
+        est.hyperparameters_ = dict(hyper)
+        return est
+
+
+def prepare_training_data(
+    features: pd.DataFrame, response: pd.Series, method: str
+) -> tuple[pd.DataFrame, np.ndarray, list[Any] | None]:
+    """Validate and align features (samples x features) with the response, for ``method``.
+
+    Sample ids are paired by :func:`netmarker.predict.validation.align_samples` (the CLI's
+    rule); returns the aligned features, the response as floats (0/1 for ``"logistic"``) and,
+    for labels, the two classes ``[negative, positive]``. Raises :class:`DataError`.
+    """
+    if method not in METHODS:
+        raise DataError("method", f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    return training_arrays(make_estimator(method), features, response)
+
 
 def train(
     features: pd.DataFrame,
@@ -70,78 +177,34 @@ def train(
     method: Method = "ridge",
     top_n: TopN = "cv",
     top_n_grid: tuple[int, ...] = TOP_N_GRID,
-    cv: int | Literal["loo"] | None = 5,
-    inner_cv: int = 5,
+    inner_cv: int = INNER_CV,
     seed: int = 0,
     metadata: dict[str, Any] | None = None,
+    estimator: ModuleRegressor | ModuleClassifier | None = None,
 ) -> TrainedModel:
     """Train a predictor of ``response`` (Series by sample) from ``features`` (samples x features).
 
-    ``method``: ``"ridge"`` (alpha by exact leave-one-out CV, as ``RidgeCV``), ``"svr"``
-    (linear SVR, C by 3-fold CV), ``"linear"`` (ordinary least squares) or ``"logistic"``
-    (two classes; C by CV; labels True/False or 1/0, True = responder). ``top_n``: an int
-    keeps that many top-ranked features, ``"cv"`` chooses N from ``top_n_grid`` by
-    ``inner_cv``-fold CV, ``None`` keeps all. ``cv`` (folds or ``"loo"``; ``None`` to skip)
-    gives the honest out-of-fold metrics stored in ``cv_metrics`` (selection redone inside
-    every fold).
+    Fits ``estimator`` (default :func:`~netmarker.predict.estimators.make_estimator` of
+    ``method``, ``top_n``, ``top_n_grid``, ``inner_cv`` and ``seed``: see
+    :class:`~netmarker.predict.estimators.ModuleRegressor`) on the validated, aligned data and
+    returns it as a :class:`TrainedModel`. Training does not cross-validate:
+    :func:`netmarker.predict.validation.cv_metrics` gives the out-of-fold metrics (kept in
+    ``cv_metrics``) and :func:`netmarker.predict.validation.assess` the verdict.
     """
-    x, y, classes = prepare_training_data(features, response, method)
-    if isinstance(top_n, int) and top_n < 1:
-        raise DataError("top_n", f"must be >= 1, got {top_n}")
-    if top_n is not None and not isinstance(top_n, int) and top_n != "cv":
-        raise DataError("top_n", f"must be an int, 'cv' or None, got {top_n!r}")
-    fit = fit_arrays(
-        x.to_numpy(np.float64),
-        y,
-        method=method,
-        top_n=top_n,
-        top_n_grid=top_n_grid,
-        inner_cv=inner_cv,
-        seed=seed,
-    )
-    if "top_n_cv" in fit.hyper:
-        log.warning(
-            "top N not chosen (%s); kept all %d features", fit.hyper["top_n_cv"], x.shape[1]
+    if estimator is None:
+        if isinstance(top_n, bool) or (isinstance(top_n, int) and top_n < 1):
+            raise DataError("top_n", f"must be >= 1, got {top_n}")
+        if top_n is not None and not isinstance(top_n, int) and top_n != "cv":
+            raise DataError("top_n", f"must be an int, 'cv' or None, got {top_n!r}")
+        if method not in METHODS:
+            raise DataError("method", f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+        estimator = make_estimator(
+            method, top_n=top_n, top_n_grid=top_n_grid, inner_cv=inner_cv, random_state=seed
         )
-    names = x.columns.astype(str)
-    ranking = pd.Series(fit.ranking_coef, index=names, name="coefficient")
-    ranking = ranking.iloc[np.argsort(-np.abs(fit.ranking_coef), kind="stable")]
-    hyper = dict(fit.hyper)
-    hyper.update({"method": method, "top_n_requested": top_n, "inner_cv": inner_cv, "seed": seed})
-    model = TrainedModel(
-        method=method,
-        feature_names=names[fit.selected].tolist(),
-        scaler_mean=fit.mean,
-        scaler_scale=fit.scale,
-        coefficients=fit.coef,
-        intercept=fit.intercept,
-        hyperparameters=hyper,
-        training_samples=x.index.astype(str).tolist(),
-        ranking=ranking,
-        classes=classes,
-        metadata=dict(metadata or {}),
-    )
-    if cv is not None:
-        result = cross_validate(
-            features,
-            response,
-            method=method,
-            cv=cv,
-            top_n=top_n,
-            top_n_grid=top_n_grid,
-            inner_cv=inner_cv,
-            seed=seed,
-        )
-        # nominal p-values of out-of-fold predictions are not valid (the folds share samples):
-        # they are not kept; netmarker.predict.verdict gives the permutation p
-        kept = {k: v for k, v in result.metrics.items() if not is_nominal_p(k)}
-        model.cv_metrics = {**kept, "cv": cv}
-    return model
-
-
-def is_nominal_p(metric: str) -> bool:
-    """Whether ``metric`` is a nominal correlation p-value (``spearman_p``, ``pearson_p``, ...)."""
-    return metric.endswith(("_p", "_p_greater"))
+    x, y, classes = training_arrays(estimator, features, response)
+    x = x.set_axis(x.columns.astype(str), axis=1)  # feature names are strings in the model
+    fitted = clone(estimator).fit(x, y)
+    return TrainedModel.from_estimator(fitted, x.index, metadata=metadata, classes=classes)
 
 
 def predict(
@@ -221,8 +284,21 @@ def model_to_dict(model: TrainedModel) -> dict[str, Any]:
     )
 
 
-def save_model(model: TrainedModel, path: str | Path) -> Path:
-    """Save ``model`` as one JSON file (floats round-trip exactly; no pickle), atomically."""
+def save_model(
+    model: TrainedModel | ModuleRegressor | ModuleClassifier,
+    path: str | Path,
+    *,
+    metadata: dict[str, Any] | None = None,
+) -> Path:
+    """Save ``model`` as one JSON file (floats round-trip exactly; no pickle), atomically.
+
+    A fitted estimator is saved as its :class:`TrainedModel` with ``metadata`` (e.g. the
+    drug, the verdict); its training samples are not known to it and are left empty.
+    """
+    if not isinstance(model, TrainedModel):
+        model = TrainedModel.from_estimator(model, metadata=metadata)
+    elif metadata:
+        model.metadata.update(metadata)
     try:
         return write_json(model_to_dict(model), path)
     except OSError as exc:
@@ -300,6 +376,11 @@ def _check_metadata(meta: dict[str, Any], features: list[str], path: str | Path)
     for name, n in (meta.get("module_coverage") or {}).items():
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
             raise _bad(path, f"metadata.module_coverage[{name!r}] must be a count of genes")
+
+
+def load_estimator(path: str | Path) -> ModuleRegressor | ModuleClassifier:
+    """A saved model (:func:`load_model`) as a fitted scikit-learn estimator."""
+    return load_model(path).to_estimator()
 
 
 def load_model(path: str | Path) -> TrainedModel:

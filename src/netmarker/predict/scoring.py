@@ -1,6 +1,6 @@
 """Module scores for notebooks: samples x genes in (DataFrame or AnnData), samples x modules out.
 
-:func:`module_scores` is the notebook face of :func:`netmarker.features.score_modules`: it
+:func:`module_scores` is the notebook face of :func:`netmarker.predict.features.score_modules`: it
 takes expression the way scanpy, decoupler and scikit-learn hold it (samples as rows) and
 returns a samples x modules DataFrame. An ``AnnData`` (the optional extra
 ``netmarker[anndata]``) is read from ``.X`` or one of its ``.layers``, and the scores are
@@ -71,7 +71,7 @@ def module_scores(
     are logged and left out). Returns samples x modules. For an AnnData the scores are also
     stored in ``.obsm[key_added]`` (default ``"netmarker_<method>"``).
     """
-    from netmarker.features import score_modules
+    from netmarker.predict.features import score_modules
 
     frame = expression_frame(expression, layer=layer)
     scores = score_modules(

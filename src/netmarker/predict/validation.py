@@ -36,18 +36,7 @@ from sklearn.metrics import accuracy_score, roc_auc_score
 from sklearn.model_selection import KFold, LeaveOneOut, StratifiedKFold
 
 from netmarker.errors import DataError
-from netmarker.features import (
-    check_matrix,
-    gene_features,
-    match_gene_sets,
-    membership_matrix,
-    normalize_range,
-    preview,
-    score_modules,
-    ssgsea_raw,
-    zscore_genes,
-)
-from netmarker.io.samples import IdMatch, match_ids
+from netmarker.ids.samples import IdMatch, match_ids
 from netmarker.predict.estimators import (
     MIN_CV_SAMPLES,
     ModuleClassifier,
@@ -59,8 +48,19 @@ from netmarker.predict.estimators import (
     method_of,
     scaler,
 )
+from netmarker.predict.features import (
+    check_matrix,
+    gene_features,
+    match_gene_sets,
+    membership_matrix,
+    normalize_range,
+    preview,
+    score_modules,
+    ssgsea_raw,
+    zscore_genes,
+)
+from netmarker.predict.ridge import ridge_loo_batch
 from netmarker.predict.scoring import expression_frame
-from netmarker.ridge import ridge_loo_batch
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def align_samples(
     """Pair the response's samples with the feature rows, the CLI's way; report the rest.
 
     Ids are matched exactly, then ignoring case, then ignoring case and punctuation
-    (:func:`netmarker.io.samples.match_ids`). Returns the matched feature rows (in their
+    (:func:`netmarker.ids.samples.match_ids`). Returns the matched feature rows (in their
     order), the response re-indexed by the feature ids, and the match (its
     ``unmatched_wanted`` / ``unmatched_available`` list the response / feature ids left
     out, which are also logged as a warning).

@@ -36,9 +36,8 @@ from netmarker.io.common import file_checksum
 from netmarker.io.expression import read_expression
 from netmarker.io.response import ResponseData, read_response
 from netmarker.modules import DEFAULT_Z_CUTOFF, proximal_modules, resolve_drug, resolve_network
+from netmarker.predict.estimators import ModuleClassifier, ModuleRegressor, make_estimator
 from netmarker.predict.evaluate import (
-    BaselineResult,
-    compare_baselines,
     cox_hazard_ratios,
     response_metrics,
     split_responders,
@@ -46,7 +45,14 @@ from netmarker.predict.evaluate import (
 )
 from netmarker.predict.features import score_modules
 from netmarker.predict.model import TrainedModel, biomarker_table, predict, train
-from netmarker.predict.verdict import assess_model
+from netmarker.predict.validation import (
+    DEFAULT_CV,
+    DEFAULT_N_RANDOM,
+    BaselineResult,
+    assess,
+    compare_baselines,
+    cv_metrics,
+)
 
 log = logging.getLogger(__name__)
 
@@ -188,20 +194,28 @@ def train_drug_model(
     score_method: ScoreMethod = "ssgsea",
     normalize: bool = True,
     min_size: int = DEFAULT_MIN_SIZE,
-    cv: int | Literal["loo"] | None = "loo",
+    cv: int | Literal["loo"] | None = DEFAULT_CV,
     seed: int = 0,
     permutations: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    estimator: ModuleRegressor | ModuleClassifier | None = None,
 ) -> TrainedModel:
     """Train a predictor of ``data.response`` on the drug's proximal-module scores.
 
-    The model's metadata records everything needed to reproduce and apply it: drug,
-    network, module run, all candidate modules with their genes (patients are scored on the
-    same modules), scoring options, training samples, input checksums, version and seed,
-    and ``verdict``: :func:`netmarker.predict.verdict.assess_model` with ``permutations`` label
-    permutations (default by method), ``progress(done, total)`` called as they complete.
-    Nothing is written to the store: save the model, then call :func:`write_biomarkers`.
+    The predictor is ``estimator`` (default: :func:`make_estimator` of ``method``, ``top_n``
+    and ``seed``): it is fitted (:func:`netmarker.predict.model.train`), cross-validated
+    (``cv``; ``None`` skips it) and given a verdict
+    (:func:`netmarker.predict.validation.assess`, ``permutations`` label permutations,
+    default by method, ``progress(done, total)`` called as they complete), three separate
+    steps over the same estimator. The model's metadata records everything needed to
+    reproduce and apply it: drug, network, module run, all candidate modules with their genes
+    (patients are scored on the same modules), scoring options, training samples, input
+    checksums, version, seed and the verdict. Nothing is written to the store: save the
+    model, then call :func:`write_biomarkers`.
     """
+    if estimator is None:
+        estimator = make_estimator(method, top_n=top_n, random_state=seed)
+    seed = int(estimator.random_state or 0)
     drug, net, run, scored, features = module_features(
         store,
         data,
@@ -232,24 +246,12 @@ def train_drug_model(
             "expression": data.match.unmatched_available,
         },
     }
-    model = train(
-        features,
-        data.response,
-        method=method,
-        top_n=top_n,
-        cv=cv,
-        seed=seed,
-        metadata=metadata,
-    )
+    model = train(features, data.response, estimator=estimator, metadata=metadata)
+    if cv is not None:
+        model.cv_metrics = cv_metrics(estimator, features, data.response, cv=cv)
     model.metadata["model_id"] = model_id(model)
-    model.metadata["verdict"] = assess_model(
-        features,
-        data.response,
-        method=method,
-        top_n=top_n,
-        seed=seed,
-        n_permutations=permutations,
-        progress=progress,
+    model.metadata["verdict"] = assess(
+        estimator, features, data.response, n_permutations=permutations, progress=progress
     )
     return model
 
@@ -552,15 +554,20 @@ def crossvalidate_with_baselines(
     top_n: int | Literal["cv"] | None = "cv",
     score_method: ScoreMethod = "ssgsea",
     min_size: int = DEFAULT_MIN_SIZE,
-    n_random: int = 100,
+    n_random: int = DEFAULT_N_RANDOM,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    estimator: ModuleRegressor | ModuleClassifier | None = None,
 ) -> BaselineResult:
     """LOOCV of the network model and of its baselines on the same samples and folds.
 
-    ``progress(done, n_random)`` is called after each random-module draw. Modules (and
-    pathways, and random modules) need ``min_size`` measured genes.
+    :func:`netmarker.predict.validation.compare_baselines` of ``estimator`` (default:
+    :func:`make_estimator` of ``method``, ``top_n`` and ``seed``). ``progress(done,
+    n_random)`` is called after each random-module draw. Modules (and pathways, and random
+    modules) need ``min_size`` measured genes.
     """
+    if estimator is None:
+        estimator = make_estimator(method, top_n=top_n, random_state=seed)
     drug, _, _, modules = candidate_modules(store, data.drug, network=network, z_cutoff=z_cutoff)
     # the targets baseline needs a measured target; without one it is left out (and logged)
     targets = [g for g in sorted(set(store.targets(drug)["gene"])) if g in data.expression.index]
@@ -569,18 +576,16 @@ def crossvalidate_with_baselines(
     members = store.members()
     all_pathways = {k: sorted(g["gene"]) for k, g in members.groupby("pathway")}
     return compare_baselines(
-        data.expression,
+        estimator,
+        data.expression.T,
         data.response,
         modules,
         targets=targets or None,
         all_pathways=all_pathways,
         n_random=n_random,
-        method=method,
-        cv="loo",
-        top_n=top_n,
+        cv=DEFAULT_CV,
         score_method=score_method,
         min_size=min_size,
-        seed=seed,
         progress=progress,
     )
 
@@ -598,8 +603,12 @@ def assess_drug_model(
     seed: int = 0,
     permutations: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    estimator: ModuleRegressor | ModuleClassifier | None = None,
 ) -> dict[str, Any]:
-    """The verdict (:func:`netmarker.predict.verdict.assess_model`) on the drug's network model."""
+    """The verdict (:func:`netmarker.predict.validation.assess`) on the drug's network model
+    (``estimator``, default :func:`make_estimator` of ``method``, ``top_n`` and ``seed``)."""
+    if estimator is None:
+        estimator = make_estimator(method, top_n=top_n, random_state=seed)
     features = module_features(
         store,
         data,
@@ -608,14 +617,8 @@ def assess_drug_model(
         score_method=score_method,
         min_size=min_size,
     )[-1]
-    return assess_model(
-        features,
-        data.response,
-        method=method,
-        top_n=top_n,
-        seed=seed,
-        n_permutations=permutations,
-        progress=progress,
+    return assess(
+        estimator, features, data.response, n_permutations=permutations, progress=progress
     )
 
 
