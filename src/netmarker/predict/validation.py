@@ -614,8 +614,8 @@ def _grid_checks(
         weakest = min(grid) if name == "alpha" else max(grid)
         kept = len(fit.selected)
         checks["features_kept"] = kept
-        if len(y) < MIN_CV_SAMPLES:
-            pass  # too few samples to choose: the fixed default was used
+        if len(y) < MIN_CV_SAMPLES or len(grid) < 2:
+            pass  # too few samples to choose (the fixed default was used), or nothing to choose
         elif chosen == strongest:
             reasons.append(
                 f"{name} = {chosen:g} is at the edge of its grid (strongest regularisation: "
