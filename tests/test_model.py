@@ -100,15 +100,17 @@ def test_cv_metrics_are_stored(cohort_features) -> None:
 def test_predict_matches_columns_by_name_and_standardises_cohorts() -> None:
     x, y = linear_data()
     model = train(x, y, top_n=3)
-    base = predict(model, x)
-    shuffled = predict(model, x[x.columns[::-1]])
+    base = predict(model, x, standardize="training")
+    shuffled = predict(model, x[x.columns[::-1]], standardize="training")
     pd.testing.assert_series_equal(base, shuffled)
     np.testing.assert_allclose(base.to_numpy(), model_fit_check(model, x))
     # a cohort measured on another scale: own standardisation undoes the shift
     shifted = x * 3 + 100
     own = predict(model, shifted, standardize="cohort")
     np.testing.assert_allclose(own.to_numpy(), predict(model, x, standardize="cohort").to_numpy())
-    assert not np.allclose(predict(model, shifted).to_numpy(), base.to_numpy())
+    training = predict(model, shifted, standardize="training")
+    assert not np.allclose(training.to_numpy(), base.to_numpy())
+    assert predict(model, x).equals(predict(model, x, standardize="cohort"))  # the default
     with pytest.raises(DataError, match=r"features: 1 of the model's 3 features are missing: f03"):
         predict(model, x.drop(columns="f03"))
     with pytest.raises(DataError, match="use 'training' or 'cohort'"):

@@ -12,7 +12,7 @@ import pytest
 from netmarker.cli import predictors
 from netmarker.errors import DataError, NetmarkerError
 from netmarker.graph import EmbeddedStore
-from netmarker.predict.model import TrainedModel
+from netmarker.predict.model import DEFAULT_STANDARDIZE, TrainedModel
 from netmarker.predict.simulate import simulate_cohort
 from netmarker.predict.workflow import (
     DEFAULT_MIN_COVERAGE,
@@ -103,6 +103,7 @@ def test_old_model_without_training_coverage_still_predicts(
 def test_cli_defaults_agree_with_the_library() -> None:
     assert predictors.DEFAULT_MIN_COVERAGE == DEFAULT_MIN_COVERAGE
     assert predictors.DEFAULT_MIN_SPREAD == DEFAULT_MIN_SPREAD
+    assert predictors.Standardize.cohort.value == DEFAULT_STANDARDIZE  # --standardize default
 
 
 def test_prediction_columns(model: TrainedModel, tmp_path: Path) -> None:

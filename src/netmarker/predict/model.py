@@ -41,6 +41,11 @@ from netmarker.predict.validation import training_arrays
 
 log = logging.getLogger(__name__)
 
+Standardize = Literal["training", "cohort"]
+#: how a saved model scales a new cohort's features, unless told otherwise: each cohort
+#: z-scored on its own ("cohort": patients, another platform); "training" reuses the training
+#: cohort's means and sds (same platform). The one default of the library and the CLI.
+DEFAULT_STANDARDIZE: Standardize = "cohort"
 FORMAT = "netmarker-model"
 FORMAT_VERSION = 1
 
@@ -211,7 +216,7 @@ def predict(
     model: TrainedModel,
     features: pd.DataFrame,
     *,
-    standardize: Literal["training", "cohort"] = "training",
+    standardize: Standardize = DEFAULT_STANDARDIZE,
 ) -> pd.Series:
     """Apply ``model`` to ``features`` (samples x features, matched by feature name).
 

@@ -44,7 +44,14 @@ from netmarker.predict.evaluate import (
     survival_test,
 )
 from netmarker.predict.features import score_modules
-from netmarker.predict.model import TrainedModel, biomarker_table, predict, train
+from netmarker.predict.model import (
+    DEFAULT_STANDARDIZE,
+    Standardize,
+    TrainedModel,
+    biomarker_table,
+    predict,
+    train,
+)
 from netmarker.predict.validation import (
     DEFAULT_CV,
     DEFAULT_N_RANDOM,
@@ -389,7 +396,7 @@ def predict_cohort(
     model: TrainedModel,
     expression: pd.DataFrame,
     *,
-    standardize: Literal["training", "cohort"] = "cohort",
+    standardize: Standardize = DEFAULT_STANDARDIZE,
     rule: Literal["median"] | float = "median",
     min_coverage: float = DEFAULT_MIN_COVERAGE,
     min_spread: float = DEFAULT_MIN_SPREAD,
