@@ -46,7 +46,8 @@ def drugs_near_pathway(
     only drugs with ``z <= z_cutoff`` unless ``z_cutoff`` is None."""
     pw = resolve_pathway(store, pathway)
     net_name = resolve_network(store, network)
-    if hasattr(store, "proximity_of_pathway"):
+    rows: pd.DataFrame
+    if hasattr(store, "proximity_of_pathway"):  # Neo4j: one query instead of all rows
         rows = store.proximity_of_pathway(pw, net_name)
     else:
         rows = store.proximity(network=net_name)
@@ -91,7 +92,7 @@ def similar_drugs(
             f"`netmarker modules compute --drug {name} --network {net_name}`"
         )
     rows = z_profiles(store, name, net_name)
-    out = [_similarity(other, g, z_cutoff) for other, g in rows.groupby("other", sort=True)]
+    out = [_similarity(str(other), g, z_cutoff) for other, g in rows.groupby("other", sort=True)]
     table = pd.DataFrame(out, columns=SIMILAR_COLUMNS)
     table = table.sort_values(
         ["jaccard", "z_correlation", "drug"], ascending=[False, False, True], na_position="last"

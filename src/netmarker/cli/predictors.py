@@ -291,7 +291,7 @@ def train_command(
             min_size=min_size,
             seed=seed,
             permutations=permutations,
-            progress=lambda done, total: bar.update(0, completed=done, total=total),
+            progress=lambda done, total: bar.update(bar.task_ids[0], completed=done, total=total),
         )
     save_model(model, out)
     written = write(store, model, write_biomarkers.value)
@@ -372,7 +372,7 @@ def cv_command(
             min_size=min_size,
             n_random=n_random,
             seed=seed,
-            progress=lambda done, total: bar.update(0, completed=done, total=total),
+            progress=lambda done, total: bar.update(bar.task_ids[0], completed=done, total=total),
         )
     with progress_bar(f"verdict for {data.drug}: label permutations", total=None) as bar:
         verdict = assess_drug_model(
@@ -386,7 +386,7 @@ def cv_command(
             min_size=min_size,
             seed=seed,
             permutations=permutations,
-            progress=lambda done, total: bar.update(0, completed=done, total=total),
+            progress=lambda done, total: bar.update(bar.task_ids[0], completed=done, total=total),
         )
     # nominal p-values of out-of-fold predictions are not valid: the verdict's p replaces them
     nominal = [c for c in result.table.columns if is_nominal_p(c)]
