@@ -4,7 +4,8 @@ Run ids (``prox-...``, ``rwr-...``) and every ``run.json`` carry the version, so
 alters results under the same version would give different results the same run id. Three
 checks keep the rule honest:
 
-* CHANGELOG.md's newest release is the version in pyproject.toml, and it is the one installed;
+* CHANGELOG.md's newest release is the package version (``netmarker/_version.py``, which
+  pyproject.toml reads), and it is the one installed;
 * the results of the core methods on small generated data (proximity d_c, z, p and its
   Benjamini-Hochberg q; random walk with restart; ridge with its leave-one-out alpha) hash
   to the fingerprint recorded for this version in ``tests/results_fingerprint.json``: a
@@ -19,7 +20,7 @@ import hashlib
 import json
 import re
 import sys
-import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import networkx as nx
@@ -32,8 +33,12 @@ FINGERPRINTS = Path(__file__).with_name("results_fingerprint.json")
 DIGITS = 8
 
 
-def _pyproject_version() -> str:
-    return str(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"])
+def _package_version() -> str:
+    """The version in src/netmarker/_version.py, read as text (not the installed copy)."""
+    text = (ROOT / "src" / "netmarker" / "_version.py").read_text()
+    found = re.search(r'^__version__ = "([^"]+)"$', text, flags=re.M)
+    assert found, "src/netmarker/_version.py has no '__version__ = \"X.Y.Z\"' line"
+    return found.group(1)
 
 
 def _changelog_versions() -> list[str]:
@@ -53,7 +58,7 @@ def results_fingerprint(seed: int = 3) -> str:
     from netmarker.network.graph import Network
     from netmarker.network.propagation import random_walk_with_restart
     from netmarker.network.proximity import proximity
-    from netmarker.ridge import ridge_loo
+    from netmarker.predict.ridge import ridge_loo
 
     graph = nx.powerlaw_cluster_graph(300, 2, 0.1, seed=7)
     edges = pd.DataFrame(
@@ -87,21 +92,23 @@ def _recorded() -> dict[str, str]:
 def test_changelog_top_release_is_the_package_version() -> None:
     import netmarker
 
+    version = _package_version()
     releases = _changelog_versions()
     assert releases, "CHANGELOG.md has no '## [X.Y.Z] - YYYY-MM-DD' release heading"
-    assert releases[0] == _pyproject_version(), (
-        f"CHANGELOG.md's newest release is {releases[0]}, pyproject.toml says "
-        f"{_pyproject_version()}: add the release to CHANGELOG.md"
+    assert releases[0] == version, (
+        f"CHANGELOG.md's newest release is {releases[0]}, src/netmarker/_version.py says "
+        f"{version}: add the release to CHANGELOG.md"
     )
-    assert netmarker.__version__ == _pyproject_version(), (
-        f"installed netmarker is {netmarker.__version__}, pyproject.toml says "
-        f"{_pyproject_version()}: reinstall (pip install -e .)"
+    assert netmarker.__version__ == version
+    assert metadata.version("netmarker") == version, (
+        f"the installed metadata says {metadata.version('netmarker')}, _version.py says "
+        f"{version}: reinstall (pip install -e .)"
     )
     assert len(set(releases)) == len(releases), "a release appears twice in CHANGELOG.md"
 
 
 def test_results_match_the_fingerprint_of_this_version() -> None:
-    version = _pyproject_version()
+    version = _package_version()
     recorded = _recorded()
     assert version in recorded, (
         f"no results fingerprint for version {version}: run "
@@ -109,7 +116,7 @@ def test_results_match_the_fingerprint_of_this_version() -> None:
     )
     assert results_fingerprint() == recorded[version], (
         f"the core results changed under version {version}: bump the version in "
-        "pyproject.toml, add it to CHANGELOG.md (say what changed), then run "
+        "src/netmarker/_version.py, add it to CHANGELOG.md (say what changed), then run "
         "`python tests/test_version_rule.py --record` (CONTRIBUTING.md, 'Versions')"
     )
 
@@ -122,12 +129,12 @@ def test_the_fingerprint_sees_a_change_of_results() -> None:
 if __name__ == "__main__":  # python tests/test_version_rule.py --record
     if sys.argv[1:] != ["--record"]:
         sys.exit("usage: python tests/test_version_rule.py --record")
-    version, known = _pyproject_version(), _recorded() if FINGERPRINTS.exists() else {}
+    version, known = _package_version(), _recorded() if FINGERPRINTS.exists() else {}
     now = results_fingerprint()
     if version in known and known[version] != now:
         sys.exit(
             f"version {version} already has a different fingerprint: results changed, so bump "
-            "the version (pyproject.toml + CHANGELOG.md) and record again"
+            "the version (src/netmarker/_version.py + CHANGELOG.md) and record again"
         )
     known[version] = now
     FINGERPRINTS.write_text(json.dumps(known, indent=2, sort_keys=True) + "\n")

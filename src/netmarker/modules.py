@@ -30,10 +30,10 @@ from typing import Any
 import pandas as pd
 from platformdirs import user_cache_dir
 
-from netmarker import __version__
+from netmarker._version import __version__
 from netmarker.errors import NetmarkerError, NotFoundError
 from netmarker.graph.store import GraphStore
-from netmarker.io.drugnames import normalize_drug_name
+from netmarker.ids.drugs import normalize_drug_name
 
 #: Kong et al. 2020: z < -1.2816 (one-sided p < 0.1) marks a drug-proximal pathway
 DEFAULT_Z_CUTOFF = -1.2816
