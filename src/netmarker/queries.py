@@ -19,8 +19,9 @@ import pandas as pd
 
 from netmarker.errors import NotFoundError
 from netmarker.explain import resolve_pathway
-from netmarker.graph.store import PROXIMITY_COLUMNS, GraphStore
+from netmarker.graph.store import GraphStore
 from netmarker.modules import DEFAULT_Z_CUTOFF, resolve_drug, resolve_network
+from netmarker.schema import PROXIMITY_COLUMNS
 
 #: one row per other drug, most similar first
 SIMILAR_COLUMNS = [

@@ -41,7 +41,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from netmarker.errors import NotFoundError, StoreError
-from netmarker.graph.store import (
+from netmarker.graph.store import Dataset, LoadReport, summarize, typed_frame, validate_network_name
+from netmarker.schema import (
     BIOMARKER_COLUMNS,
     DATASET_COLUMNS,
     DRUG_COLUMNS,
@@ -52,11 +53,6 @@ from netmarker.graph.store import (
     PROPAGATION_COLUMNS,
     PROXIMITY_COLUMNS,
     TARGET_COLUMNS,
-    Dataset,
-    LoadReport,
-    summarize,
-    typed_frame,
-    validate_network_name,
 )
 
 _TABLES: dict[str, list[str]] = {

@@ -61,22 +61,24 @@ from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, Se
 
 from netmarker.errors import NotFoundError, StoreError
 from netmarker.graph.store import (
+    NEO4J_SCHEMES,
+    Dataset,
+    LoadReport,
+    summarize,
+    typed_frame,
+    validate_network_name,
+)
+from netmarker.schema import (
     BIOMARKER_COLUMNS,
     DATASET_COLUMNS,
     DRUG_COLUMNS,
     EDGE_COLUMNS,
     GENE_COLUMNS,
     MEMBER_COLUMNS,
-    NEO4J_SCHEMES,
     PATHWAY_COLUMNS,
     PROPAGATION_COLUMNS,
     PROXIMITY_COLUMNS,
     TARGET_COLUMNS,
-    Dataset,
-    LoadReport,
-    summarize,
-    typed_frame,
-    validate_network_name,
 )
 
 log = logging.getLogger(__name__)
