@@ -162,7 +162,7 @@ def _choose_c(
 
 def linear_predict(x: np.ndarray, coef: np.ndarray, intercept: float, method: str) -> np.ndarray:
     """Predictions from standardised ``x``: values, or probabilities for ``"logistic"``."""
-    raw = x @ coef + intercept
+    raw = np.asarray(x @ coef + intercept, dtype=np.float64)
     return 1.0 / (1.0 + np.exp(-raw)) if method == "logistic" else raw
 
 
@@ -301,7 +301,7 @@ class _ModuleModel(BaseEstimator):
         """Fit on validated float arrays (``y`` 0/1 for the classifier)."""
         method = self._method()
         _check_top_n(self.top_n, self.top_n_grid, self.inner_cv)
-        top_n: TopN = self.top_n if self.top_n in (None, "cv") else int(self.top_n)  # type: ignore[arg-type]
+        top_n: TopN = self.top_n if self.top_n is None or self.top_n == "cv" else int(self.top_n)
         fit = fit_arrays(
             x,
             y,

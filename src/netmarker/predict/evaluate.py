@@ -130,8 +130,8 @@ def response_metrics(
         raise DataError("responders", "predicted and observed responders share no patients")
     pred = predicted_responder.loc[common]
     obs = observed_responder.loc[common]
-    for name, s in (("predicted responders", pred), ("observed responders", obs)):
-        if s.isna().any() or not s.isin([True, False]).all():
+    for name, calls in (("predicted responders", pred), ("observed responders", obs)):
+        if calls.isna().any() or not calls.isin([True, False]).all():
             raise DataError(name, "must be True/False for every patient")
     p, o = pred.to_numpy(bool), obs.to_numpy(bool)
     tp, fp = int((p & o).sum()), int((p & ~o).sum())
@@ -142,7 +142,9 @@ def response_metrics(
         "confusion": {"tp": tp, "fp": fp, "tn": tn, "fn": fn},
         "sensitivity": tp / (tp + fn) if tp + fn else float("nan"),
         "specificity": tn / (tn + fp) if tn + fp else float("nan"),
-        "fisher_p": float(stats.fisher_exact([[tp, fp], [fn, tn]], alternative="greater").pvalue),
+        "fisher_p": float(
+            stats.fisher_exact(np.array([[tp, fp], [fn, tn]]), alternative="greater").pvalue
+        ),
         "auc": float("nan"),
     }
     if scores is not None:

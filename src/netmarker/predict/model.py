@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -76,7 +76,7 @@ class TrainedModel:
     def from_estimator(
         cls,
         estimator: ModuleRegressor | ModuleClassifier,
-        training_samples: Sequence[Any] = (),
+        training_samples: Iterable[Any] = (),
         *,
         metadata: dict[str, Any] | None = None,
         classes: list[Any] | None = None,
@@ -266,7 +266,7 @@ def biomarker_table(model: TrainedModel) -> pd.DataFrame:
 
 def model_to_dict(model: TrainedModel) -> dict[str, Any]:
     """Plain-JSON representation of a model (the saved file's content)."""
-    return to_jsonable(
+    plain: dict[str, Any] = to_jsonable(
         {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -287,6 +287,7 @@ def model_to_dict(model: TrainedModel) -> dict[str, Any]:
             "metadata": model.metadata,
         }
     )
+    return plain
 
 
 def save_model(

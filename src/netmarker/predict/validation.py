@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -140,7 +140,7 @@ def align_samples(
     x = features.loc[keep]
     by_feature = {f: r for r, f in to_feature.items()}
     positions = {str(k): i for i, k in enumerate(response.index)}
-    y = response.iloc[[positions[by_feature[str(s)]] for s in x.index]]
+    y = response.iloc[np.asarray([positions[by_feature[str(s)]] for s in x.index], dtype=np.intp)]
     return x, y.set_axis(x.index), match
 
 
@@ -431,7 +431,8 @@ def _choose_top_n_batch(
         for g, n in enumerate(grid):
             oof[g][:, test] = _fit_predict(xs_train, y[:, train], xs_test, order[:, :n], alphas)[0]
     loss = np.mean((y[None] - oof) ** 2, axis=2)  # (grid, b)
-    return np.asarray(grid)[np.argmin(loss, axis=0)]  # ties -> the first, i.e. fewer features
+    chosen: np.ndarray = np.asarray(grid)[np.argmin(loss, axis=0)]  # ties -> fewer features
+    return chosen
 
 
 def _fit_batch(
@@ -506,7 +507,7 @@ def _spearman_rows(observed: np.ndarray, predicted: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         r = (r_obs * r_pred).sum(axis=1) / denom
     r[(np.ptp(predicted, axis=1) == 0) | (np.ptp(observed, axis=1) == 0)] = np.nan
-    return r
+    return np.asarray(r, dtype=np.float64)
 
 
 def _permuted(y: np.ndarray, n_permutations: int, seed: int) -> np.ndarray:
@@ -741,7 +742,7 @@ def describe(verdict: dict[str, Any]) -> str:
 
 
 def random_modules(
-    sizes: Sequence[int], universe: Sequence[str], n_draws: int, seed: int
+    sizes: Sequence[int], universe: Iterable[str], n_draws: int, seed: int
 ) -> list[dict[str, list[str]]]:
     """``n_draws`` sets of random modules with the given ``sizes``, drawn from ``universe``."""
     genes = np.asarray(list(dict.fromkeys(universe)))

@@ -162,7 +162,7 @@ def source_pathways(store: GraphStore, source: str) -> dict[str, list[str]]:
         raise NotFoundError(
             f"no pathways from source {source!r} in the store (sources: {', '.join(sources)})"
         )
-    return {k: sorted(g["gene"]) for k, g in members.groupby("pathway")}
+    return {str(k): sorted(g["gene"]) for k, g in members.groupby("pathway")}
 
 
 def module_features(
@@ -581,7 +581,7 @@ def crossvalidate_with_baselines(
     if not targets:
         log.warning("%s: no drug target is measured; the drug-targets baseline is left out", drug)
     members = store.members()
-    all_pathways = {k: sorted(g["gene"]) for k, g in members.groupby("pathway")}
+    all_pathways = {str(k): sorted(g["gene"]) for k, g in members.groupby("pathway")}
     return compare_baselines(
         estimator,
         data.expression.T,
