@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LinearRegression, LogisticRegression
@@ -326,8 +327,21 @@ class _ModuleModel(BaseEstimator):
         self.hyperparameters_ = dict(fit.hyper)
 
     def _linear(self, X: Any) -> np.ndarray:
-        """The linear predictor of validated ``X`` (training scaling)."""
+        """The linear predictor of validated ``X`` (training scaling).
+
+        A DataFrame with more columns than the estimator was fitted on, all of those among
+        them, is narrowed to them by name (a model loaded from JSON knows its kept features
+        only; a scores table holds every candidate module).
+        """
         check_is_fitted(self, "coef_")
+        names = getattr(self, "feature_names_in_", None)
+        if (
+            names is not None
+            and isinstance(X, pd.DataFrame)
+            and X.shape[1] > len(names)
+            and set(names) <= set(X.columns)
+        ):
+            X = X.loc[:, list(names)]
         x = validate_data(self, X, reset=False, dtype=np.float64)
         xs = (x[:, self.support_] - self.mean_) / self.scale_
         return np.asarray(xs @ self.coef_ + self.intercept_, dtype=np.float64)
