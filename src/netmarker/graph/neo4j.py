@@ -43,7 +43,7 @@ import logging
 import os
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -223,7 +223,6 @@ class Neo4jStore:
         except ValueError as exc:
             raise StoreError(f"invalid Neo4j URI {uri!r}: {exc}; fix NEO4J_URI") from None
         self._schema_checked = False
-        self._connected = False
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Neo4jStore:
@@ -244,10 +243,6 @@ class Neo4jStore:
     def _session(self) -> Iterator[Session]:
         """A session whose driver errors become one-line ``StoreError``s."""
         try:
-            if not self._connected:
-                # fails at once; a managed transaction would retry an unreachable server for 30 s
-                self._driver.verify_connectivity()
-                self._connected = True
             with self._driver.session(database=self.database) as session:
                 yield session
         except AuthError:
@@ -369,7 +364,12 @@ class Neo4jStore:
     def _require_schema(self) -> None:
         if self._schema_checked:
             return
-        present = {row[0] for row in self._read_unchecked("read/schema_constraints")}
+        # the first statement of every store method, in an auto-commit transaction: an
+        # unreachable server fails at once (a managed transaction would retry it for 30 s),
+        # without a connectivity check's extra round trip
+        with self._session() as session:
+            result = session.run(cypher("read/schema_constraints"))
+            present = {row[0] for row in result}
         missing = _constraint_names() - present
         if missing:
             raise StoreError(
@@ -657,53 +657,90 @@ class Neo4jStore:
 
         self._write(work)
 
-    def _write_results(self, kind: str, results: pd.DataFrame, columns: list[str]) -> None:
-        """Replace the ``kind`` rows of each (drug, network) in ``results``, staged and published
-        per network as network loads are (all or nothing per network; any size fits the heap).
+    def _write_results(self, kind: str, chunks: Iterable[pd.DataFrame], columns: list[str]) -> int:
+        """Replace the ``kind`` rows of each (drug, network) in ``chunks`` (tables of rows,
+        handed over one at a time), staged and published per network as network loads are:
+        all or nothing per network, any number of rows fits the heap. Returns the rows written.
 
-        Under the network's lock: create the Drug and target nodes the rows point to, stage
-        the rows in committed batches (each batch looks its nodes up once by their unique
-        keys and sends its rows as columns), then, in the lock's transaction, list the new
-        write on each drug (``publish_<kind>``): readers see only rows of a listed write, so
-        they switch from the old rows to the new at that commit. Afterwards, under the lock
-        again, the drugs' unlisted rows on the network (superseded, or staged by a write-back
-        that died) are deleted in batches.
+        On a network's first rows: take its lock (a transaction kept open until the publish).
+        For each chunk, under the lock: create the Drug and target nodes its rows point to and
+        stage its rows in committed batches (each batch looks its nodes up once by their unique
+        keys and sends its rows as columns). After the last chunk, in each lock's transaction,
+        list the new write on each drug (``publish_<kind>``): readers see only rows of a
+        listed write, so they switch from the old rows to the new at that commit. Afterwards,
+        under the lock again, the drugs' unlisted rows on the network (superseded, or staged
+        by a write-back that died) are deleted in batches.
         """
-        results = typed_frame(results, columns)
         target = columns[1]  # pathway | gene
         values = [c for c in columns if c not in ("drug", target, "network", "run")]
-        for network, part in results.groupby("network", sort=True):
-            validate_network_name(str(network))
-            write = _new_id()
-            drugs = sorted(part["drug"].unique().tolist())
-            nodes = {"drugs": drugs, "targets": sorted(part[target].unique().tolist())}
-            self._write(
-                lambda tx, n=network: tx.run(cypher("load/ensure_network"), network=n).consume()
-            )
-            with self._network_lock(str(network)) as lock:
-                with _timed(f"{kind}: merge drug and target nodes"):
-                    self._commit(
-                        [(f"write/merge_{kind}_nodes", nodes)],
-                        f"{len(drugs):,} drugs per write-back; write fewer drugs at once",
-                    )
-                with _timed(f"{kind}: stage {len(part):,} rows"):
-                    for run, rows in part.groupby("run", sort=True):
-                        constant = {"network": network, "run": run, "write": write}
-                        for start in range(0, len(rows), self.batch_size):
-                            batch = rows.iloc[start : start + self.batch_size]
-                            self._stage_batch(kind, batch, target, values, constant)
-                with _timed(f"{kind}: publish"):
+        # network -> (write id, its lock's transaction and exit stack, the drugs written)
+        writes: dict[str, tuple[int, Transaction, contextlib.ExitStack, set[str]]] = {}
+        written = 0
+        with contextlib.ExitStack() as locks:  # on an error: every lock rolled back
+            for chunk in chunks:
+                rows = typed_frame(chunk, columns)
+                written += len(rows)
+                for network, part in rows.groupby("network", sort=True):
+                    name = validate_network_name(str(network))
+                    if name not in writes:
+                        self._write(
+                            lambda tx, n=name: tx.run(
+                                cypher("load/ensure_network"), network=n
+                            ).consume()
+                        )
+                        own = locks.enter_context(contextlib.ExitStack())
+                        lock = own.enter_context(self._network_lock(name))
+                        writes[name] = (_new_id(), lock, own, set())
+                    write, _, _, drugs = writes[name]
+                    drugs.update(part["drug"].unique().tolist())
+                    self._stage_rows(kind, part, target, values, name, write)
+            for name, (write, lock, own, drugs) in writes.items():
+                with _timed(f"{kind}: publish {name}"):
                     lock.run(
-                        cypher(f"write/publish_{kind}"), drugs=drugs, network=network, write=write
+                        cypher(f"write/publish_{kind}"),
+                        drugs=sorted(drugs),
+                        network=name,
+                        write=write,
                     ).consume()
+                    # commit now: the next network's publish locks the same Drug nodes
+                    own.close()
+        for name, (_, _, _, drugs) in writes.items():
             # under the lock again: no other write-back is staging meanwhile
-            with self._network_lock(str(network)), _timed(f"{kind}: drop superseded rows"):
+            with self._network_lock(name), _timed(f"{kind}: drop superseded rows"):
                 self._auto_commit(
                     f"write/drop_stale_{kind}",
-                    drugs=drugs,
-                    network=network,
+                    drugs=sorted(drugs),
+                    network=name,
                     batch_size=self.batch_size,
                 )
+        return written
+
+    def _stage_rows(
+        self,
+        kind: str,
+        part: pd.DataFrame,
+        target: str,
+        values: list[str],
+        network: str,
+        write: int,
+    ) -> None:
+        """Stage ``part`` (rows of one network) under write ``write``: its Drug and target
+        nodes first, then its rows in committed batches."""
+        nodes = {
+            "drugs": sorted(part["drug"].unique().tolist()),
+            "targets": sorted(part[target].unique().tolist()),
+        }
+        with _timed(f"{kind}: merge drug and target nodes"):
+            self._commit(
+                [(f"write/merge_{kind}_nodes", nodes)],
+                f"{len(nodes['drugs']):,} drugs per write-back; write fewer drugs at once",
+            )
+        with _timed(f"{kind}: stage {len(part):,} rows"):
+            for run, rows in part.groupby("run", sort=True):
+                constant = {"network": network, "run": run, "write": write}
+                for start in range(0, len(rows), self.batch_size):
+                    batch = rows.iloc[start : start + self.batch_size]
+                    self._stage_batch(kind, batch, target, values, constant)
 
     def _stage_batch(
         self,
@@ -737,14 +774,19 @@ class Neo4jStore:
             )
 
     def write_proximity(self, results: pd.DataFrame) -> None:
-        self._write_results("proximity", results, PROXIMITY_COLUMNS)
+        self._write_results("proximity", [results], PROXIMITY_COLUMNS)
+
+    def write_proximity_chunks(self, chunks: Iterable[pd.DataFrame]) -> int:
+        """``write_proximity`` of a run handed over in chunks (of any number of rows each):
+        each network's rows are published once the last chunk is staged."""
+        return self._write_results("proximity", chunks, PROXIMITY_COLUMNS)
 
     def proximity(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
         rows = self._table("proximity", drug=drug, network=network)
         return _frame(rows, PROXIMITY_COLUMNS, ["drug", "network", "z", "pathway"])
 
     def write_propagation(self, results: pd.DataFrame) -> None:
-        self._write_results("propagation", results, PROPAGATION_COLUMNS)
+        self._write_results("propagation", [results], PROPAGATION_COLUMNS)
 
     def propagation(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
         rows = self._table("propagation", drug=drug, network=network)
