@@ -44,9 +44,10 @@ import os
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from neo4j import (
@@ -80,6 +81,7 @@ from netmarker.graph.store import (
 )
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 # -- Cypher files ----------------------------------------------------------------------------
@@ -208,9 +210,15 @@ class Neo4jStore:
         password: str,
         database: str = "neo4j",
         batch_size: int = 10_000,
+        parallel: int = 2,
     ) -> None:
         if batch_size < 1:
             raise StoreError(f"batch_size must be at least 1, got {batch_size}")
+        if parallel < 1:
+            raise StoreError(f"parallel must be at least 1, got {parallel}")
+        #: staging batches (network loads, result write-backs) committed at once, each in a
+        #: session of its own (benchmarks/RESULTS.md: 2 spread the server's work over cores)
+        self.parallel = parallel
         if not uri.startswith(NEO4J_SCHEMES):
             raise StoreError(f"invalid Neo4j URI {uri!r}: use bolt://HOST:7687 or neo4j://HOST")
         self.uri, self.user, self.database, self.batch_size = uri, user, database, batch_size
@@ -354,6 +362,17 @@ class Neo4jStore:
             time.sleep(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
+    def _each(self, work: Callable[[_T], Any], items: Iterable[_T]) -> None:
+        """``work(item)`` for each item: in order, or ``self.parallel`` at a time (each
+        ``_commit`` opens a session of its own); the first error is raised."""
+        if self.parallel <= 1:
+            for item in items:
+                work(item)
+            return
+        with ThreadPoolExecutor(self.parallel) as pool:
+            for _ in pool.map(work, items):
+                pass
+
     def _auto_commit(self, name: str, **params: Any) -> None:
         """Run ``cypher/<name>`` in an auto-commit transaction (needed by ``CALL ... IN
         TRANSACTIONS``, which commits its own batches). No schema check: ``clear`` works on
@@ -428,7 +447,7 @@ class Neo4jStore:
         allg = allg.drop_duplicates("symbol", keep="first")
         return ("load/merge_genes", _rows(allg), {})
 
-    def _stage_and_publish(self, network: str, unique: pd.DataFrame, gene_rows: list[Any]) -> None:
+    def _stage_and_publish(self, network: str, unique: pd.DataFrame, gene_rows: list[Any]) -> int:
         """Write a network load as a new version, then publish it in one small transaction.
 
         The load holds a write lock on the ``(:Network)`` node in a transaction kept open
@@ -440,7 +459,7 @@ class Neo4jStore:
         is nothing to MERGE with), then, in the lock's transaction, set the genes' Entrez ids
         and switch ``Network.version``. Readers see the old version until that commit; a
         failure before it leaves the published network as it was. Afterwards the old
-        version is deleted in batches.
+        version (if there was one) is deleted in batches. Returns the edges published.
         """
         version = _new_id()
         batch = {"network": network, "batch_size": self.batch_size}
@@ -458,14 +477,18 @@ class Neo4jStore:
             with _timed("stage genes"):
                 self._write_each_batch("load/stage_genes", [row[:1] for row in gene_rows], {})
             with _timed(f"create {len(unique):,} interactions"):
-                for rows in _batches(_rows(unique), self.batch_size):
-                    self._create_interactions(rows, network, version)
+                self._each(
+                    lambda rows: self._create_interactions(rows, network, version),
+                    _batches(_rows(unique), self.batch_size),
+                )
             with _timed("publish (Entrez ids, version switch)"):
                 for rows in _batches(gene_rows, self.batch_size):
                     lock.run(cypher("load/merge_genes"), rows=rows).consume()
                 lock.run(cypher("load/publish_network"), network=network, version=version).consume()
-        with self._network_lock(network), _timed("drop the old version"):
-            self._auto_commit("load/drop_stale_interactions", **batch)
+        if len(published):  # else nothing is left to drop: what interrupted loads staged went first
+            with self._network_lock(network), _timed("drop the old version"):
+                self._auto_commit("load/drop_stale_interactions", **batch)
+        return len(unique)
 
     def _create_interactions(self, rows: list[list[Any]], network: str, version: str) -> None:
         """CREATE one batch of ``[gene_a, gene_b, score]`` rows of a staged network version,
@@ -518,11 +541,11 @@ class Neo4jStore:
         with _timed("deduplicate edges, genes (pandas)"):
             unique = edges.groupby(["gene_a", "gene_b"], sort=True, as_index=False)["score"].max()
             _, gene_rows, _ = self._gene_step(genes, [unique["gene_a"], unique["gene_b"]])
-        self._stage_and_publish(name, unique, gene_rows)
+        published = self._stage_and_publish(name, unique, gene_rows)
         with _timed("count after, finish"):
             counts = {
                 "edges_in_file": len(edges),
-                "edges_new": self._count("count_network_edges", network=name) - before["edges"],
+                "edges_new": published - before["edges"],
                 "genes_new": self._count("count_genes") - before["genes"],
             }
             return self._finish(dataset, counts)
@@ -736,11 +759,21 @@ class Neo4jStore:
                 f"{len(nodes['drugs']):,} drugs per write-back; write fewer drugs at once",
             )
         with _timed(f"{kind}: stage {len(part):,} rows"):
-            for run, rows in part.groupby("run", sort=True):
-                constant = {"network": network, "run": run, "write": write}
-                for start in range(0, len(rows), self.batch_size):
-                    batch = rows.iloc[start : start + self.batch_size]
-                    self._stage_batch(kind, batch, target, values, constant)
+            batches = [
+                (rows.iloc[start : start + self.batch_size], run)
+                for run, rows in part.groupby("run", sort=True)
+                for start in range(0, len(rows), self.batch_size)
+            ]
+            self._each(
+                lambda item: self._stage_batch(
+                    kind,
+                    item[0],
+                    target,
+                    values,
+                    {"network": network, "run": item[1], "write": write},
+                ),
+                batches,
+            )
 
     def _stage_batch(
         self,
