@@ -2,7 +2,7 @@
 
 Side by side on the same file:
 
-    netmarker   ``netmarker.loading.load_network_file`` (read_network + EmbeddedStore)
+    netmarker   ``netmarker.graph.loading.load_network_file`` (read_network + EmbeddedStore)
                 (vectorised pandas parsing, one Parquet snapshot published atomically)
     naive       a line-by-line Python reader building the same canonical edge table, written
                 with ``DataFrame.to_csv`` — what a quick script would do
@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from netmarker.graph import EmbeddedStore
-from netmarker.loading import load_network_file
+from netmarker.graph.loading import load_network_file
 
 DATA = Path(
     os.environ.get("NETMARKER_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
@@ -46,7 +46,7 @@ FILES = {
 def netmarker_load(
     path: Path, store_dir: Path, min_score: float | None
 ) -> tuple[float, float, int]:
-    """(load seconds, reload seconds, edges) through ``netmarker.loading`` (as the CLI does)."""
+    """(load seconds, reload seconds, edges) through ``netmarker.graph.loading`` (as the CLI)."""
     t0 = time.perf_counter()
     load_network_file(EmbeddedStore(store_dir), path, "bench", min_score=min_score)
     load_s = time.perf_counter() - t0

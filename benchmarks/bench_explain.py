@@ -37,7 +37,7 @@ import networkx as nx
 
 from netmarker.explain import explain_proximity
 from netmarker.graph import EmbeddedStore
-from netmarker.loading import load_network_file, load_pathways_file, load_targets_file
+from netmarker.graph.loading import load_network_file, load_pathways_file, load_targets_file
 from netmarker.modules import compute_proximity
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"

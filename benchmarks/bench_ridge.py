@@ -4,7 +4,7 @@ Model training refits ridge thousands of times per leave-one-out CV (every outer
 inner fold, every top-N candidate). Side by side on the same real inputs (the 19 colorectal
 organoids with 5-FU median ln(IC50), features = the most variable genes of GSE64392):
 
-    ridge_loo   ``netmarker.ridge.ridge_loo`` (one SVD, all 15 alphas at once, numpy only)
+    ridge_loo   ``netmarker.predict.ridge.ridge_loo`` (one SVD, all 15 alphas at once, numpy only)
     RidgeCV     ``sklearn.linear_model.RidgeCV(alphas=RIDGE_ALPHAS)`` (what model.py used before)
 
 1. one fit, at 28 and 548 features (the 5-FU network model's and the all-pathways baseline's
@@ -31,13 +31,13 @@ import pandas as pd
 import sklearn
 from sklearn.linear_model import RidgeCV
 
-import netmarker.model
-from netmarker.evaluate import cross_validate
+import netmarker.predict.fit
 from netmarker.io.expression import read_expression
 from netmarker.io.response import read_response
-from netmarker.model import RIDGE_ALPHAS
-from netmarker.ridge import ridge_loo
-from netmarker.workflow import training_data
+from netmarker.predict.crossval import cross_validate
+from netmarker.predict.fit import RIDGE_ALPHAS
+from netmarker.predict.ridge import ridge_loo
+from netmarker.predict.workflow import training_data
 
 DATA = Path(
     os.environ.get("NETMARKER_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
@@ -96,12 +96,12 @@ def main() -> None:
         results: dict[str, pd.Series] = {}
         seconds: dict[str, float] = {}
         for name, fit in (("ridge_loo", ridge_loo), ("RidgeCV", ridgecv)):
-            netmarker.model.ridge_loo = fit  # the only ridge solver model.py calls
+            netmarker.predict.fit.ridge_loo = fit  # the only ridge solver fit.py calls
             seconds[name], results[name] = median_seconds(
                 lambda f=features: cross_validate(f, data.response).predictions["predicted"],
                 args.runs,
             )
-        netmarker.model.ridge_loo = ridge_loo
+        netmarker.predict.fit.ridge_loo = ridge_loo
         gap = float(np.max(np.abs(results["ridge_loo"] - results["RidgeCV"])))
         print(
             f"| LOOCV, top N by inner CV | {width} | {seconds['ridge_loo']:.2f} s "

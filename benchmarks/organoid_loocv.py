@@ -28,11 +28,11 @@ import pandas as pd
 
 from netmarker.errors import NetmarkerError
 from netmarker.graph import EmbeddedStore
+from netmarker.graph.loading import load_network_file, load_pathways_file, load_targets_file
 from netmarker.io.expression import read_expression
 from netmarker.io.response import read_response
-from netmarker.loading import load_network_file, load_pathways_file, load_targets_file
 from netmarker.modules import compute_proximity
-from netmarker.workflow import crossvalidate_with_baselines, training_data
+from netmarker.predict.workflow import crossvalidate_with_baselines, training_data
 
 DATA = Path(
     os.environ.get("NETMARKER_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")

@@ -3,7 +3,7 @@
 Same store and data as ``organoid_loocv.py`` (STRING v12 >= 700, Reactome v6.1, Kong et al.
 targets, proximity with 1,000 draws, the 19 organoids' median ln(IC50)); per drug the network
 model's verdict from ``--permutations`` label permutations, each redoing the whole LOOCV
-(``netmarker.verdict.assess_model``, ridge, top N by inner CV, seed 0), and its wall time.
+(``netmarker.predict.verdict.assess_model``, ridge, top N by inner CV, seed 0), and its wall time.
 ``--timing-drugs`` times a verdict ``--runs`` times for those drugs and reports the median.
 
     python benchmarks/organoid_verdicts.py --permutations 1000
@@ -27,8 +27,8 @@ from netmarker.errors import NetmarkerError
 from netmarker.io.expression import read_expression
 from netmarker.io.response import read_response
 from netmarker.modules import compute_proximity
-from netmarker.verdict import assess_model
-from netmarker.workflow import module_features, training_data
+from netmarker.predict.verdict import assess_model
+from netmarker.predict.workflow import module_features, training_data
 
 
 def main() -> None:

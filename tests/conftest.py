@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from neo4j_fixtures import neo4j_server, neo4j_store, neo4j_uri  # noqa: F401
+from netmarker.io.genemaps import default_gene_mapper
 
 
 def _shared_data_dir() -> Path:
@@ -35,10 +36,9 @@ def shared_data() -> Path:
 def inputs(tmp_path: Path) -> dict[str, Path]:
     """Small inputs for CLI tests: a 300-node scale-free network of real gene symbols, a GMT
     with a set around TYMS and a random set, and a two-drug target table."""
-    from netmarker.io.idmap import GeneMapper
 
     symbols = sorted(
-        GeneMapper.default()
+        default_gene_mapper()
         .map_symbols(
             ["TYMS", "TP53", "EGFR", "KRAS", "BRAF", "MYC", "AKT1", "PTEN", "CDK4", "CDK6"]
         )[0]

@@ -14,7 +14,7 @@ import pytest
 
 from cli_helpers import load_small_inputs, run_cli
 from netmarker.cli import context
-from netmarker.report import write_json, write_table, write_text
+from netmarker.io.output import write_json, write_table, write_text
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from netmarker.cli import app
 from netmarker.demo import default_data_dir, simulate_patients
 from netmarker.io.clinical import read_ding2016_response
 from netmarker.io.expression import read_expression
-from netmarker.model import load_model
+from netmarker.predict.model import load_model
 
 DEMO = default_data_dir()
 EXPR = str(DEMO / "organoid_expression_GSE64392.tsv.gz")

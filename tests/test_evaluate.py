@@ -8,19 +8,18 @@ import pytest
 from lifelines.statistics import logrank_test
 
 from netmarker.errors import DataError
-from netmarker.evaluate import (
+from netmarker.predict.crossval import cross_validate, permutation_test
+from netmarker.predict.evaluate import (
     align_survival,
     compare_baselines,
-    cross_validate,
-    permutation_test,
     random_modules,
     response_metrics,
-    simulate_cohort,
     split_responders,
     survival_test,
 )
-from netmarker.features import score_modules
-from netmarker.model import predict, train
+from netmarker.predict.features import score_modules
+from netmarker.predict.model import predict, train
+from netmarker.predict.simulate import simulate_cohort
 
 
 def noise(seed: int, n: int = 30, p: int = 100) -> tuple[pd.DataFrame, pd.Series]:
@@ -207,7 +206,7 @@ def test_simulated_cohorts_are_labelled_and_signal_free_without_effect() -> None
 
 @pytest.mark.realdata
 def test_real_organoid_5fu_pipeline_runs_end_to_end(shared_data, tmp_path) -> None:
-    from netmarker.model import load_model, save_model
+    from netmarker.predict.model import load_model, save_model
     from test_features import organoid_expression, reactome_sets
 
     expr = organoid_expression(shared_data)

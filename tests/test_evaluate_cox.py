@@ -7,14 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netmarker.evaluate import (
+from netmarker.io.clinical import main_stage
+from netmarker.predict.evaluate import (
     bootstrap_auc,
     cox_hazard_ratios,
     response_metrics,
-    simulate_cohort,
     split_responders,
 )
-from netmarker.io.clinical import main_stage
+from netmarker.predict.simulate import simulate_cohort
 
 
 def _table(effect: float, seed: int = 7, n: int = 300) -> pd.DataFrame:

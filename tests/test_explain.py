@@ -229,7 +229,7 @@ def test_cypher_text_names_parameters(small_store: EmbeddedStore) -> None:
 
 # -- the demo data: 5-FU x pyrimidine metabolism ------------------------------------------
 def load_demo(store: GraphStore) -> None:
-    from netmarker.loading import load_network_file, load_pathways_file, load_targets_file
+    from netmarker.graph.loading import load_network_file, load_pathways_file, load_targets_file
 
     load_network_file(store, DEMO / "string_v12_700_ntm.tsv.gz", "string_v12_700")
     load_pathways_file(store, DEMO / "reactome_msigdb_v6.1.gmt", source="reactome")

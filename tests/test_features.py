@@ -9,9 +9,8 @@ import pandas as pd
 import pytest
 from scipy.stats import rankdata
 
-from netmarker.errors import InputError, NetmarkerError
-from netmarker.features import (
-    DataError,
+from netmarker.errors import DataError, InputError, NetmarkerError
+from netmarker.predict.features import (
     gene_features,
     match_gene_sets,
     mean_zscore,
@@ -142,7 +141,7 @@ def test_mean_zscore_constant_gene_is_zero_and_logged(caplog: pytest.LogCaptureF
         index=["a", "k", "o"],
         columns=list("xyz"),
     )
-    with caplog.at_level(logging.WARNING, logger="netmarker.features"):
+    with caplog.at_level(logging.WARNING, logger="netmarker.predict.features"):
         got = mean_zscore(expr, {"S": ["a", "k"]}, min_size=1)
     assert got.loc["S"].tolist() == pytest.approx([-0.5, 0.0, 0.5])
     assert "constant" in caplog.text and "k" in caplog.text
@@ -153,7 +152,7 @@ def test_coverage_report_counts_missing_and_drops_small_sets(
 ) -> None:
     genes = [f"G{i}" for i in range(20)]
     sets = {"big": [*genes[:8], "X1", "X2"], "small": ["G1", "G2", "X3"], "dup": ["G1"] * 3}
-    with caplog.at_level(logging.WARNING, logger="netmarker.features"):
+    with caplog.at_level(logging.WARNING, logger="netmarker.predict.features"):
         kept, coverage = match_gene_sets(genes, sets, min_size=3)
     assert list(kept) == ["big"]
     assert kept["big"] == genes[:8]
@@ -179,7 +178,7 @@ def test_score_modules_returns_coverage_and_rejects_unknown_method() -> None:
 
 def test_gene_features_reports_missing(caplog: pytest.LogCaptureFixture) -> None:
     expr = pd.DataFrame([[1, 2], [3, 4], [5, 6]], index=["A", "B", "C"], columns=["s1", "s2"])
-    with caplog.at_level(logging.WARNING, logger="netmarker.features"):
+    with caplog.at_level(logging.WARNING, logger="netmarker.predict.features"):
         got = gene_features(expr, ["C", "NOPE", "A"])
     assert got.index.tolist() == ["C", "A"] and got.dtypes.iloc[0] == np.float64
     assert "1 of 3 genes are not measured: NOPE" in caplog.text

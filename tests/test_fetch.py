@@ -12,7 +12,7 @@ import pytest
 
 from http_replica import Replica, Server, serve
 from netmarker.errors import NetmarkerError
-from netmarker.fetch import (
+from netmarker.fetch.download import (
     DownloadError,
     HttpOptions,
     IncompleteDownload,

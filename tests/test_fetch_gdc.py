@@ -18,8 +18,8 @@ import pytest
 from cli_helpers import run_cli
 from gdc_cohort import PROJECT, barcode, expression_hits, gdc_replica
 from http_replica import Server, serve
-from netmarker.fetch import DownloadError, HttpOptions
-from netmarker.fetch_gdc import fetch_gdc, read_star_counts
+from netmarker.fetch.download import DownloadError, HttpOptions
+from netmarker.fetch.gdc import fetch_gdc, read_star_counts
 from netmarker.io.clinical import read_survival, read_tcga_biotab_drug
 from netmarker.io.gdc import read_sample_sheet
 from test_cli_predictors import _symbol_to_ensembl
@@ -375,7 +375,7 @@ def simulated_gdc_project(model_path: Path, n: int = 16) -> Server:
     (values made positive, as FPKM-UQ), with survival from the simulation."""
     from netmarker.demo import default_data_dir, simulate_patients
     from netmarker.io.expression import read_expression
-    from netmarker.model import load_model
+    from netmarker.predict.model import load_model
 
     model = load_model(model_path)
     organoids = read_expression(default_data_dir() / "organoid_expression_GSE64392.tsv.gz").matrix

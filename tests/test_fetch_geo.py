@@ -12,8 +12,8 @@ import pytest
 
 from cli_helpers import run_cli
 from http_replica import Replica, Server, gzip_bytes, serve
-from netmarker.fetch import HttpOptions
-from netmarker.fetch_geo import fetch_geo, series_folder
+from netmarker.fetch.download import HttpOptions
+from netmarker.fetch.geo import fetch_geo, series_folder
 from netmarker.io.expression import read_expression
 
 FAST = HttpOptions(retries=2, backoff=0.01, timeout=10, pause=0)

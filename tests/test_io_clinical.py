@@ -1,4 +1,4 @@
-"""Clinical readers (netmarker.io.clinical) and TCGA patient id matching (io.samples)."""
+"""Clinical readers (netmarker.io.clinical) and TCGA patient id matching (ids.samples)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 
 from netmarker.errors import InputError
+from netmarker.ids.drugs import DrugSynonyms
+from netmarker.ids.samples import match_ids, tcga_patient
 from netmarker.io.clinical import (
     DAYS_PER_MONTH,
     best_response_per_patient,
@@ -19,8 +21,7 @@ from netmarker.io.clinical import (
     report_of,
     split_drug_names,
 )
-from netmarker.io.drugnames import DrugSynonyms
-from netmarker.io.samples import match_ids, tcga_patient
+from netmarker.io.drugbank import read_drugbank_synonyms
 
 PATIENT = (
     "bcr_patient_uuid\tbcr_patient_barcode\tgender\tvital_status\tlast_contact_days_to"
@@ -257,9 +258,7 @@ def test_tcga_patient_matching() -> None:
 
 @pytest.fixture(scope="module")
 def drugbank(shared_data: Path) -> DrugSynonyms:
-    return DrugSynonyms.from_drugbank_vocabulary(
-        shared_data / "kong2020" / "drugbank_vocabulary.csv"
-    )
+    return read_drugbank_synonyms(shared_data / "kong2020" / "drugbank_vocabulary.csv")
 
 
 def _biotab(shared_data: Path, kind: str) -> Path:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from netmarker.errors import InputError
-from netmarker.io.drugnames import BUILTIN_SYNONYMS, DrugSynonyms, normalize_drug_name
+from netmarker.ids.drugs import BUILTIN_SYNONYMS, DrugSynonyms, normalize_drug_name
+from netmarker.io.drugbank import read_drugbank_synonyms
 
 VOCAB = (
     "DrugBank ID,Accession Numbers,Common name,CAS,UNII,Synonyms,Standard InChI Key\n"
@@ -64,33 +65,29 @@ def test_add_keeps_first_claim_and_merges_into_existing_drug() -> None:
         syn.add("  ", [])
 
 
-def test_from_drugbank_vocabulary(tmp_path: Path) -> None:
-    syn = DrugSynonyms.from_drugbank_vocabulary(write(tmp_path, "v.csv", VOCAB), builtin=False)
+def test_read_drugbank_synonyms(tmp_path: Path) -> None:
+    syn = read_drugbank_synonyms(write(tmp_path, "v.csv", VOCAB), builtin=False)
     assert syn.canonical("DB00544") == "FLUOROURACIL"
     assert syn.canonical("fluorouracilo") == "FLUOROURACIL"
     assert syn.canonical("cis-diamminedichloroplatinum(ii)") == "CISPLATIN"
     assert syn.canonical("DB00002") == "CETUXIMAB"
     assert syn.canonical("5 FU") is None  # built-in spellings off
-    assert DrugSynonyms.from_drugbank_vocabulary(tmp_path / "v.csv").canonical("5 FU") == (
-        "FLUOROURACIL"
-    )
+    assert read_drugbank_synonyms(tmp_path / "v.csv").canonical("5 FU") == ("FLUOROURACIL")
 
 
 def test_vocabulary_bad_input(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="missing column"):
-        DrugSynonyms.from_drugbank_vocabulary(write(tmp_path, "a.csv", "id,name\nDB1,x\n"))
+        read_drugbank_synonyms(write(tmp_path, "a.csv", "id,name\nDB1,x\n"))
     dup = VOCAB + "DB00544,X,Other,1,2,,\n"
     with pytest.raises(InputError, match=r"b\.csv:5: duplicate DrugBank ID DB00544 .*line 2"):
-        DrugSynonyms.from_drugbank_vocabulary(write(tmp_path, "b.csv", dup))
+        read_drugbank_synonyms(write(tmp_path, "b.csv", dup))
     with pytest.raises(InputError, match="file is empty"):
-        DrugSynonyms.from_drugbank_vocabulary(write(tmp_path, "c.csv", ""))
+        read_drugbank_synonyms(write(tmp_path, "c.csv", ""))
 
 
 @pytest.mark.realdata
 def test_real_drugbank_vocabulary(shared_data: Path) -> None:
-    syn = DrugSynonyms.from_drugbank_vocabulary(
-        shared_data / "kong2020" / "drugbank_vocabulary.csv"
-    )
+    syn = read_drugbank_synonyms(shared_data / "kong2020" / "drugbank_vocabulary.csv")
     # 11,292 rows; two common names coincide after normalisation (11,290 drugs); the built-in
     # table adds two names DrugBank's vocabulary lacks (DORAMAPIMOD, XAV939)
     assert len(syn) == 11292

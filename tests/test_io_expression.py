@@ -1,4 +1,4 @@
-"""Expression readers (netmarker.io.expression) and organoid id matching (io.samples)."""
+"""Expression readers (netmarker.io.expression) and organoid id matching (ids.samples)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from netmarker.errors import InputError
+from netmarker.ids.genes import GeneMapper
+from netmarker.ids.samples import match_ids
 from netmarker.io.expression import read_expression
-from netmarker.io.idmap import GeneMapper
-from netmarker.io.samples import match_ids
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import pytest
 
 from netmarker.errors import InputError
 from netmarker.graph.store import MEMBER_COLUMNS, PATHWAY_COLUMNS
+from netmarker.ids.genes import GeneMapper
 from netmarker.io.genesets import read_gmt
-from netmarker.io.idmap import GeneMapper
 
 GENES = [("7298", "TYMS"), ("7157", "TP53"), ("2064", "ERBB2"), ("1956", "EGFR"), ("1719", "DHFR")]
 ALIASES = [("2064", "HER2"), ("7157", "P53")]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from netmarker.errors import InputError
-from netmarker.io.idmap import GeneMapper, MappingReport, StringIdMap, strip_taxon
+from netmarker.ids.genes import GeneMapper, MappingReport, strip_taxon
+from netmarker.io.genemaps import default_gene_mapper, read_gene_mapper, read_string_id_map
 
 GENES = [
     ("7298", "TYMS"), ("7157", "TP53"), ("2064", "ERBB2"), ("4297", "KMT2A"),
@@ -80,17 +81,17 @@ def test_from_files_and_missing_columns(tmp_path: Path) -> None:
         fh.write("1\tNA\tnot a missing value\tprotein-coding\n")
     ali = tmp_path / "a.tsv"
     ali.write_text("entrez_id\talias_symbol\n7298\tTS\n")
-    m = GeneMapper.from_files(sym, ali)
+    m = read_gene_mapper(sym, ali)
     assert m.map_symbols(["TS", "NA"])[0] == {"TS": "TYMS", "NA": "NA"}
     bad = tmp_path / "b.tsv"
     bad.write_text("id\tname\n1\tA\n")
     with pytest.raises(InputError, match=r"b\.tsv:1: missing column\(s\) entrez_id, symbol"):
-        GeneMapper.from_files(bad)
+        read_gene_mapper(bad)
 
 
 def test_default_mapper_is_packaged() -> None:
-    m = GeneMapper.default()
-    assert m is GeneMapper.default()
+    m = default_gene_mapper()
+    assert m is default_gene_mapper()
     got, _ = m.map_symbols(["TYMS", "HER2", "MLL", "p53"])
     assert got == {"TYMS": "TYMS", "HER2": "ERBB2", "MLL": "KMT2A", "p53": "TP53"}
     assert m.symbol("7298") == "TYMS"
@@ -119,7 +120,7 @@ ALIAS_FILE = (
 def test_string_protein_info(tmp_path: Path, mapper: GeneMapper) -> None:
     p = tmp_path / "9606.protein.info.v11.0.txt"
     p.write_text(INFO)
-    sm = StringIdMap.from_file(p)
+    sm = read_string_id_map(p)
     assert len(sm) == 4 and "ENSP00000323911" in sm and "9606.ENSP00000269305" in sm
     got, rep = sm.to_symbols(
         ["9606.ENSP00000323911", "ENSP00000269305", "9606.ENSP00000269571",
@@ -134,7 +135,7 @@ def test_string_protein_info(tmp_path: Path, mapper: GeneMapper) -> None:
 def test_string_aliases_prefer_hgnc_then_direct_hits(tmp_path: Path, mapper: GeneMapper) -> None:
     p = tmp_path / "9606.protein.aliases.v11.0.txt"
     p.write_text(ALIAS_FILE)
-    got, rep = StringIdMap.from_file(p).to_symbols(
+    got, rep = read_string_id_map(p).to_symbols(
         ["9606.ENSP00000323911", "9606.ENSP00000269305", "9606.ENSP00000269571"], mapper
     )
     # TP53: the HGNC-source alias P53 is only a rescue; the direct hit TP53 wins
@@ -152,9 +153,9 @@ def test_string_two_column_tables(tmp_path: Path, mapper: GeneMapper) -> None:
     b.write_text("entrez_id\tprot_id\n7157\tENSP00000269305\n")
     c = tmp_path / "noheader.tsv"
     c.write_text("ENSP00000269571\tERBB2\n")
-    merged = StringIdMap.from_file(a)
-    merged.update(StringIdMap.from_file(b))
-    merged.update(StringIdMap.from_file(c))
+    merged = read_string_id_map(a)
+    merged.update(read_string_id_map(b))
+    merged.update(read_string_id_map(c))
     got, _ = merged.to_symbols(
         ["9606.ENSP00000323911", "9606.ENSP00000269305", "ENSP00000269571"], mapper
     )
@@ -168,11 +169,11 @@ def test_string_map_bad_input(tmp_path: Path) -> None:
     p = tmp_path / "x.tsv"
     p.write_text("a\tb\tc\td\n1\t2\t3\t4\n")
     with pytest.raises(InputError, match=r"x\.tsv:1: not a STRING protein.info"):
-        StringIdMap.from_file(p)
+        read_string_id_map(p)
     q = tmp_path / "y.tsv"
     q.write_text("g1\tg2\nTYMS\tTP53\n")
     with pytest.raises(InputError, match="cannot tell which column"):
-        StringIdMap.from_file(q)
+        read_string_id_map(q)
 
 
 def test_strip_taxon() -> None:
@@ -192,9 +193,9 @@ def test_real_id_tables_match_packaged_copies(shared_data: Path) -> None:
 
 @pytest.mark.realdata
 def test_real_netbio_node_table(shared_data: Path) -> None:
-    sm = StringIdMap.from_file(
+    sm = read_string_id_map(
         shared_data / "string_derived" / "netbio_string_v11_700_node_symbols.tsv"
     )
     assert len(sm) == 16961 - 4 - 133  # 4 ids listed twice, 133 without a symbol
-    got, _ = sm.to_symbols(["9606.ENSP00000000233"], GeneMapper.default())
+    got, _ = sm.to_symbols(["9606.ENSP00000000233"], default_gene_mapper())
     assert got == {"9606.ENSP00000000233": "ARF5"}

@@ -11,7 +11,7 @@ import pytest
 
 from netmarker.errors import InputError
 from netmarker.graph.store import EDGE_COLUMNS, GENE_COLUMNS
-from netmarker.io.idmap import GeneMapper
+from netmarker.ids.genes import GeneMapper
 from netmarker.io.network import read_network
 
 GENES = [

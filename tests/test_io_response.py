@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from netmarker.errors import InputError
-from netmarker.io.drugnames import DrugSynonyms
+from netmarker.ids.drugs import DrugSynonyms
+from netmarker.io.drugbank import read_drugbank_synonyms
 from netmarker.io.response import read_response
 
 
@@ -124,7 +125,7 @@ def test_synonyms_from_vocabulary(tmp_path: Path) -> None:
         "DrugBank ID,Accession Numbers,Common name,CAS,UNII,Synonyms,Standard InChI Key\n"
         'DB00544,,Fluorouracil,,,"5-Fluracil | Fluouracil",\n',
     )
-    syn = DrugSynonyms.from_drugbank_vocabulary(vocab)
+    syn = read_drugbank_synonyms(vocab)
     f = write(tmp_path / "r.tsv", "sample\tdrug\tvalue\nS1\tFluouracil\t1\n")
     assert read_response(f, synonyms=syn).table["drug"].tolist() == ["FLUOROURACIL"]
 
@@ -170,9 +171,7 @@ def test_conflicts_resolved_when_aggregate_asked(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def drugbank(shared_data: Path) -> DrugSynonyms:
-    return DrugSynonyms.from_drugbank_vocabulary(
-        shared_data / "kong2020" / "drugbank_vocabulary.csv"
-    )
+    return read_drugbank_synonyms(shared_data / "kong2020" / "drugbank_vocabulary.csv")
 
 
 @pytest.mark.realdata

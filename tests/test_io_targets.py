@@ -9,8 +9,9 @@ import pytest
 
 from netmarker.errors import InputError
 from netmarker.graph.store import DRUG_COLUMNS, TARGET_COLUMNS
-from netmarker.io.drugnames import DrugSynonyms
-from netmarker.io.idmap import GeneMapper
+from netmarker.ids.drugs import DrugSynonyms
+from netmarker.ids.genes import GeneMapper
+from netmarker.io.drugbank import read_drugbank_synonyms
 from netmarker.io.targets import ParsedTargets, read_targets
 
 GENES = [
@@ -133,7 +134,7 @@ def test_guney_entrez_table(tmp_path: Path, mapper: GeneMapper) -> None:
     text += "DB00002\t14916774\t\n"  # a protein GI of a non-human target: unmapped
     parsed = read_targets(
         write(tmp_path, "drug_to_geneids_all.tsv", text),
-        vocabulary=DrugSynonyms.from_drugbank_vocabulary(write(tmp_path, "v.csv", VOCAB)),
+        vocabulary=read_drugbank_synonyms(write(tmp_path, "v.csv", VOCAB)),
         mapper=mapper,
     )
     assert links(parsed) == {("FLUOROURACIL", "TYMS", "guney"), ("CETUXIMAB", "EGFR", "guney")}
@@ -201,9 +202,7 @@ def test_bad_input(
 # -- real tables --------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def vocabulary(shared_data: Path) -> DrugSynonyms:
-    return DrugSynonyms.from_drugbank_vocabulary(
-        shared_data / "kong2020" / "drugbank_vocabulary.csv"
-    )
+    return read_drugbank_synonyms(shared_data / "kong2020" / "drugbank_vocabulary.csv")
 
 
 def targets_of(parsed: ParsedTargets, drug: str) -> list[str]:

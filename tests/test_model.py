@@ -10,9 +10,8 @@ import pandas as pd
 import pytest
 
 from netmarker.errors import DataError
-from netmarker.evaluate import simulate_cohort
-from netmarker.features import score_modules
-from netmarker.model import (
+from netmarker.predict.features import score_modules
+from netmarker.predict.model import (
     biomarker_table,
     load_model,
     model_to_dict,
@@ -20,6 +19,7 @@ from netmarker.model import (
     save_model,
     train,
 )
+from netmarker.predict.simulate import simulate_cohort
 
 
 def linear_data(n: int = 60, p: int = 15, seed: int = 0) -> tuple[pd.DataFrame, pd.Series]:

@@ -11,10 +11,10 @@ import pytest
 
 from netmarker.cli import predictors
 from netmarker.errors import DataError, NetmarkerError
-from netmarker.evaluate import simulate_cohort
 from netmarker.graph import EmbeddedStore
-from netmarker.model import TrainedModel
-from netmarker.workflow import (
+from netmarker.predict.model import TrainedModel
+from netmarker.predict.simulate import simulate_cohort
+from netmarker.predict.workflow import (
     DEFAULT_MIN_COVERAGE,
     DEFAULT_MIN_SPREAD,
     module_coverage,

@@ -11,12 +11,12 @@ import pytest
 
 from cli_helpers import run_cli
 from netmarker.errors import DataError
-from netmarker.evaluate import simulate_cohort
 from netmarker.graph import EmbeddedStore
 from netmarker.graph.store import Dataset
-from netmarker.io.samples import match_ids
-from netmarker.model import load_model, save_model
-from netmarker.workflow import TrainingData, train_drug_model
+from netmarker.ids.samples import match_ids
+from netmarker.predict.model import load_model, save_model
+from netmarker.predict.simulate import simulate_cohort
+from netmarker.predict.workflow import TrainingData, train_drug_model
 
 
 def _real_symbols(n: int) -> dict[str, str]:

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from netmarker.errors import DataError
-from netmarker.evaluate import simulate_cohort
-from netmarker.report import plot_kaplan_meier, to_jsonable, write_json, write_table
+from netmarker.io.output import to_jsonable, write_json, write_table
+from netmarker.plots import plot_kaplan_meier
+from netmarker.predict.simulate import simulate_cohort
 
 
 def test_write_table_round_trip_and_replaces_atomically(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sklearn.linear_model import RidgeCV
 
-from netmarker.model import RIDGE_ALPHAS
-from netmarker.ridge import ridge_loo
+from netmarker.predict.fit import RIDGE_ALPHAS
+from netmarker.predict.ridge import ridge_loo
 
 
 def test_single_alpha_matches_the_closed_form() -> None:

@@ -12,7 +12,7 @@ import pytest
 from cli_helpers import load_small_inputs, run_cli
 from netmarker.errors import InputError, NotFoundError
 from netmarker.graph import EmbeddedStore
-from netmarker.loading import load_pathways_file, load_targets_file
+from netmarker.graph.loading import load_pathways_file, load_targets_file
 
 
 def _one_line_error(r, *words: str) -> None:
@@ -181,7 +181,7 @@ def test_db_remove_each_kind(capsys, monkeypatch, tmp_path, inputs) -> None:
 
 
 def test_remove_keeps_other_datasets_and_unknown_changes_nothing(tmp_path, inputs) -> None:
-    from netmarker.loading import load_network_file
+    from netmarker.graph.loading import load_network_file
 
     s = EmbeddedStore(tmp_path / "store")
     load_network_file(s, inputs["network"], "ppi")

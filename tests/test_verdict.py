@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from netmarker.errors import DataError
-from netmarker.evaluate import cross_validate, permutation_test
-from netmarker.verdict import assess_model, describe, loocv_ridge
+from netmarker.predict.crossval import cross_validate, permutation_test
+from netmarker.predict.verdict import assess_model, describe, loocv_ridge
 
 
 def _frame(x: np.ndarray, y: np.ndarray) -> tuple[pd.DataFrame, pd.Series]:

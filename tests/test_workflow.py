@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 
 from netmarker.errors import NetmarkerError, NotFoundError
-from netmarker.evaluate import simulate_cohort
 from netmarker.graph import EmbeddedStore
 from netmarker.graph.store import Dataset
-from netmarker.io.samples import match_ids
-from netmarker.model import load_model, save_model
-from netmarker.workflow import (
+from netmarker.ids.samples import match_ids
+from netmarker.predict.model import load_model, save_model
+from netmarker.predict.simulate import simulate_cohort
+from netmarker.predict.workflow import (
     TrainingData,
     evaluate_survival,
     predict_cohort,

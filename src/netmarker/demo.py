@@ -25,23 +25,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netmarker import __version__
+from netmarker._version import __version__
 from netmarker.errors import NetmarkerError
-from netmarker.features import score_modules
 from netmarker.graph.embedded import EmbeddedStore
+from netmarker.graph.loading import load_network_file, load_pathways_file, load_targets_file
 from netmarker.htmlreport import write_report
 from netmarker.io.common import file_checksum
-from netmarker.loading import load_network_file, load_pathways_file, load_targets_file
-from netmarker.model import biomarker_table, save_model
+from netmarker.io.output import write_json, write_table, write_text
 from netmarker.modules import (
     DEFAULT_SEED,
     DEFAULT_Z_CUTOFF,
     compute_proximity,
     proximity_summary,
 )
-from netmarker.report import plot_kaplan_meier, write_json, write_table, write_text
-from netmarker.verdict import describe
-from netmarker.workflow import (
+from netmarker.plots import plot_kaplan_meier
+from netmarker.predict.features import score_modules
+from netmarker.predict.model import biomarker_table, save_model
+from netmarker.predict.verdict import describe
+from netmarker.predict.workflow import (
     crossvalidate_with_baselines,
     evaluate_survival,
     load_training_data,

@@ -27,6 +27,7 @@ import pandas as pd
 
 from netmarker.errors import NotFoundError
 from netmarker.graph.store import GraphStore
+from netmarker.io.output import atomic_path, write_json
 from netmarker.modules import resolve_drug, resolve_network
 
 #: per target: status ("ok" | "outside_lcc" | "not_in_network" |
@@ -317,8 +318,6 @@ def cytoscape_json(expl: Explanation) -> dict[str, Any]:
 def write_subnetwork(expl: Explanation, path: str | Path, kind: str) -> Path:
     """Write the subnetwork as ``"graphml"`` or ``"cytoscape"`` (Cytoscape.js JSON), atomically."""
     import networkx as nx
-
-    from netmarker.report import atomic_path, write_json
 
     if kind == "cytoscape":
         return write_json(cytoscape_json(expl), path)

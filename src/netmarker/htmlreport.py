@@ -24,9 +24,12 @@ from typing import Any
 
 import pandas as pd
 
-from netmarker import __version__
+from netmarker import plots
+from netmarker._version import __version__
 from netmarker.errors import InputError
-from netmarker.report import write_text
+from netmarker.explain import explain_proximity
+from netmarker.graph import EmbeddedStore
+from netmarker.io.output import write_text
 
 #: rows of a table shown in the report (the TSV file keeps them all)
 MAX_ROWS = 50
@@ -113,15 +116,10 @@ def draw_figures(run: Path, meta: dict[str, Any]) -> list[Path]:
     """Figures from the run's results: z vs pathway size and the paths behind the most
     proximal pathways (needs ``proximity.tsv`` and the run's ``store/``), coefficients
     (needs ``biomarkers.tsv``). Returns the files drawn."""
-    from netmarker import plots
-
     out = run / "figures"
     drawn: list[Path] = []
     prox_file, store_dir = run / "proximity.tsv", run / "store"
     if prox_file.exists() and store_dir.is_dir():
-        from netmarker.explain import explain_proximity
-        from netmarker.graph import EmbeddedStore
-
         prox = pd.read_csv(prox_file, sep="\t")
         store = EmbeddedStore(store_dir)
         drug = str(meta.get("drug") or prox["drug"].iloc[0])

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from netmarker.errors import DataError
-from netmarker.report import atomic_path
+from netmarker.io.output import atomic_path
+from netmarker.predict.evaluate import align_survival, survival_test
 
 if TYPE_CHECKING:
     from netmarker.explain import Explanation
@@ -355,16 +356,96 @@ def plot_survival(
     path: str | Path,
     **kwargs: Any,
 ) -> Path:
-    """Kaplan-Meier curves with numbers at risk (``report.plot_kaplan_meier``) in the house
+    """Kaplan-Meier curves with numbers at risk (:func:`plot_kaplan_meier`) in the house
     style; PNG or SVG."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from netmarker.report import plot_kaplan_meier
-
     if Path(path).suffix.lstrip(".").lower() not in FORMATS:
         raise DataError(path, f"figures are written as {' or '.join(FORMATS)}")
     with plt.rc_context(STYLE):
         return plot_kaplan_meier(time, event, groups, path, **kwargs)
+
+
+ENDPOINT_NAMES = {
+    "OS": "overall survival (OS)",
+    "DSS": "disease-specific survival (DSS)",
+    "DFI": "disease-free interval (DFI)",
+    "PFI": "progression-free interval (PFI)",
+}
+
+
+def hazard_ratio_text(result: dict[str, Any]) -> str:
+    """``HR 0.55 (95% CI 0.31-0.97)`` from a Cox result with ``hr``, ``ci_low``, ``ci_high``."""
+    return f"HR {result['hr']:.2f} (95% CI {result['ci_low']:.2f}-{result['ci_high']:.2f})"
+
+
+def plot_kaplan_meier(
+    time: pd.Series,
+    event: pd.Series,
+    groups: pd.Series,
+    path: str | Path,
+    *,
+    title: str | None = None,
+    time_unit: str = "months",
+    endpoint: str | None = None,
+    hazard_ratio: dict[str, Any] | None = None,
+) -> Path:
+    """Kaplan-Meier curves per group with the log-rank p and numbers at risk; PNG/PDF/SVG.
+
+    ``time``, ``event`` (1 = event, 0 = censored) and ``groups`` are Series indexed by patient;
+    the format follows the file suffix. ``endpoint`` (OS, PFI, ...) names the y axis;
+    ``hazard_ratio`` (``hr``, ``ci_low``, ``ci_high``, e.g. a Cox result; optional ``label``
+    saying which group is compared to which) is printed above the log-rank p. Returns the
+    written path.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from lifelines import KaplanMeierFitter
+    from lifelines.plotting import add_at_risk_counts
+
+    t, e, g = align_survival(groups, time, event)
+    result = survival_test(g, t, e)
+    fig, ax = plt.subplots(figsize=(7.5, 5.5))
+    fitters, legend = [], []
+    try:
+        for label in sorted(pd.unique(g), key=str):
+            rows = g == label
+            kmf = KaplanMeierFitter(label=str(label))
+            kmf.fit(t[rows], e[rows])
+            kmf.plot_survival_function(ax=ax, ci_show=False, show_censors=True)
+            fitters.append(kmf)
+            legend.append(f"{label} (n={int(rows.sum())}, events={int(e[rows].sum())})")
+        ax.set_xlabel(f"time ({time_unit})")
+        ax.set_ylabel(
+            f"{ENDPOINT_NAMES.get(endpoint, endpoint)} probability"
+            if endpoint
+            else "survival probability"
+        )
+        ax.set_ylim(0, 1.05)
+        stats_line = f"log-rank p = {result['p_value']:.3g}"
+        if hazard_ratio and "hr" in hazard_ratio:
+            what = hazard_ratio.get("label")
+            stats_line = (
+                f"{what + ': ' if what else ''}{hazard_ratio_text(hazard_ratio)}\n{stats_line}"
+            )
+        ax.legend(
+            ax.get_legend_handles_labels()[0],
+            legend,
+            loc="best",
+            frameon=False,
+        )
+        # the statistics sit under the title, where no curve can hide them
+        ax.set_title(f"{title}\n{stats_line}" if title else stats_line, fontsize=10)
+        add_at_risk_counts(*fitters, ax=ax, rows_to_show=["At risk"])
+        fig.tight_layout()
+        fmt = Path(path).suffix.lstrip(".").lower() or "png"
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=150)
+    finally:
+        plt.close(fig)
+    return Path(path)

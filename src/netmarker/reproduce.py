@@ -29,24 +29,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netmarker import __version__
+from netmarker._version import __version__
 from netmarker.demo import DRUG, FILES, NETWORK, default_data_dir
 from netmarker.errors import NetmarkerError
-from netmarker.evaluate import random_modules
-from netmarker.features import score_modules
-from netmarker.fetch import HttpOptions
-from netmarker.fetch_gdc import GDC_API, GdcClient, fetch_gdc
+from netmarker.fetch.download import HttpOptions
+from netmarker.fetch.gdc import GDC_API, GdcClient, fetch_gdc
 from netmarker.graph.embedded import EmbeddedStore
+from netmarker.graph.loading import load_network_file, load_pathways_file, load_targets_file
+from netmarker.ids.drugs import DrugSynonyms
+from netmarker.ids.samples import tcga_patient
 from netmarker.io.clinical import read_survival, read_tcga_biotab_drug, split_drug_names
 from netmarker.io.common import file_checksum
-from netmarker.io.drugnames import DrugSynonyms
 from netmarker.io.gdc import read_gdc_files
-from netmarker.io.samples import tcga_patient
-from netmarker.loading import load_network_file, load_pathways_file, load_targets_file
-from netmarker.model import TrainedModel, save_model, train
+from netmarker.io.output import write_json, write_table, write_text
 from netmarker.modules import DEFAULT_SEED, compute_proximity
-from netmarker.report import plot_kaplan_meier, write_json, write_table, write_text
-from netmarker.workflow import (
+from netmarker.plots import plot_kaplan_meier
+from netmarker.predict.evaluate import random_modules
+from netmarker.predict.features import score_modules
+from netmarker.predict.model import TrainedModel, save_model, train
+from netmarker.predict.workflow import (
     evaluate_survival,
     load_training_data,
     predict_cohort,

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from netmarker import __version__
+from netmarker._version import __version__
 from netmarker.cli import (
     context,
     db,

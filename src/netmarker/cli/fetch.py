@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from netmarker.cli.context import console, print_frame, print_mapping, progress_bar
-from netmarker.fetch import SOURCES, HttpOptions
+from netmarker.fetch.download import SOURCES, HttpOptions
 
 app = typer.Typer(
     help="Download public data: full STRING / Reactome sets, GDC projects (TCGA), GEO series. "
@@ -39,7 +39,7 @@ def _source_command(source: str) -> None:
     ) -> None:
         import pandas as pd
 
-        from netmarker.fetch import fetch
+        from netmarker.fetch.download import fetch
 
         with progress_bar(f"downloading {source}", total=None) as bar:
             records = fetch(
@@ -89,7 +89,7 @@ def gdc_command(
     md5-verified) and DEST/MANIFEST.json. Run it again to resume: only files missing or
     failing their md5 are downloaded.
     """
-    from netmarker.fetch_gdc import fetch_gdc
+    from netmarker.fetch.gdc import fetch_gdc
 
     with progress_bar(f"GDC {project}", total=1) as bar:
 
@@ -141,7 +141,7 @@ def geo_command(
     and GSE..._genes.tsv.gz (gene symbols x samples, probes collapsed by median) for
     `train -e` / `predict -e`, and DEST/MANIFEST.json.
     """
-    from netmarker.fetch_geo import fetch_geo
+    from netmarker.fetch.geo import fetch_geo
 
     with progress_bar(f"GEO {series}", total=None) as bar:
         result = fetch_geo(

@@ -11,7 +11,12 @@ import typer
 
 from netmarker.cli.context import print_json, print_mapping, progress_bar, store_from
 from netmarker.graph import GraphStore
-from netmarker.loading import FileLoad, load_network_file, load_pathways_file, load_targets_file
+from netmarker.graph.loading import (
+    FileLoad,
+    load_network_file,
+    load_pathways_file,
+    load_targets_file,
+)
 
 app = typer.Typer(
     help="Load a PPI network, drug targets or pathway gene sets into the graph store. "

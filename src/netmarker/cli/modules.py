@@ -23,9 +23,9 @@ from netmarker.graph import GraphStore
 from netmarker.modules import (
     DEFAULT_SEED,
     DEFAULT_Z_CUTOFF,
+    ModuleRun,
     compute_propagation,
     compute_proximity,
-    grid_summary,
     p_resolution,
     proximal_mask,
     proximity_summary,
@@ -147,6 +147,8 @@ def compute(
                 seed=seed,
                 progress=tick,
                 dask=dask,
+                z_cutoff=z_cutoff,
+                top=_TOP_ROWS,
             )
         else:
             run = compute_propagation(
@@ -174,8 +176,7 @@ def compute(
             f"{', '.join(skipped[:10])}{more}"
         )
     if method is Method.proximity and all_drugs:  # a summary and the best rows, not every drug
-        res = store.proximity(network=run.network)
-        _print_grid(run.run, res[res["run"] == run.run], z_cutoff, time.perf_counter() - started)
+        _print_grid(run, z_cutoff, time.perf_counter() - started)
         console.print(
             f"all rows: in the store ({store.location}); per drug: "
             "`netmarker modules show --drug NAME`",
@@ -214,9 +215,10 @@ def compute(
         )
 
 
-def _print_grid(run: str, rows: pd.DataFrame, z_cutoff: float | None, seconds: float) -> None:
+def _print_grid(run: ModuleRun, z_cutoff: float | None, seconds: float) -> None:
+    """The summary the run counted as its rows passed (they are not read back)."""
     z = DEFAULT_Z_CUTOFF if z_cutoff is None else z_cutoff
-    counts, best = grid_summary(rows, z_cutoff=z, top=_TOP_ROWS)
+    counts, best = run.summary, pd.DataFrame.from_records(run.best)
     console.print(
         f"{counts['drugs']:,} drugs x {counts['pathways']:,} pathways = {counts['pairs']:,} "
         f"pairs in {seconds:.1f} s; {counts['proximal_pairs']:,} pairs with z <= {z} "
@@ -225,7 +227,7 @@ def _print_grid(run: str, rows: pd.DataFrame, z_cutoff: float | None, seconds: f
         highlight=False,
         soft_wrap=True,
     )
-    print_frame(best, title=f"run {run}: the {len(best)} pairs with the lowest z")
+    print_frame(best, title=f"run {run.run}: the {len(best)} pairs with the lowest z")
 
 
 @app.command("show")

@@ -64,8 +64,8 @@ def coefficients(
     out: Path = OUT,
 ) -> None:
     """A trained model's coefficients as a bar chart."""
-    from netmarker.model import biomarker_table, load_model
     from netmarker.plots import plot_coefficients
+    from netmarker.predict.model import biomarker_table, load_model
 
     trained = load_model(model)
     title = f"{trained.metadata.get('drug', '')} model coefficients ({model.name})"

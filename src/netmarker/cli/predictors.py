@@ -18,12 +18,13 @@ from netmarker.cli.context import (
     progress_bar,
     store_from,
 )
+from netmarker.io.drugbank import read_drugbank_synonyms
 from netmarker.modules import DEFAULT_Z_CUTOFF
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from netmarker.io.drugnames import DrugSynonyms
+    from netmarker.ids.drugs import DrugSynonyms
 
 
 class ScoreMethod(StrEnum):
@@ -63,9 +64,8 @@ VocabularyOpt = typer.Option(
 def _synonyms(vocabulary: Path | None) -> DrugSynonyms | None:
     if vocabulary is None:
         return None
-    from netmarker.io.drugnames import DrugSynonyms
 
-    return DrugSynonyms.from_drugbank_vocabulary(vocabulary)
+    return read_drugbank_synonyms(vocabulary)
 
 
 SampleSheetOpt = typer.Option(
@@ -102,7 +102,7 @@ class WritePolicy(StrEnum):
 
 def _print_verdict(verdict: dict) -> None:
     """The verdict line, its checks and its baselines."""
-    from netmarker.verdict import describe
+    from netmarker.predict.verdict import describe
 
     console.print(describe(verdict), highlight=False)
     evidence = {
@@ -192,19 +192,19 @@ def features_command(
     ssGSEA's range normalisation makes every score depend on the sets scored together: the
     sets file beside the output names them all (with their coverage and why any was dropped).
     """
-    from netmarker.features import score_modules
-    from netmarker.report import write_table
+    from netmarker.io.output import write_table
+    from netmarker.predict.features import score_modules
 
     if (drug is None) == (all_pathways is None):
         raise typer.BadParameter("give --drug or --all-pathways SOURCE (one of them)")
     store = store_from(ctx, existing=True)
     if drug is not None:
-        from netmarker.workflow import candidate_modules
+        from netmarker.predict.workflow import candidate_modules
 
         name, net, _, modules = candidate_modules(store, drug, network=network, z_cutoff=z_cutoff)
         scored_together = f"{name}'s proximal modules on {net} (z <= {z_cutoff:g})"
     else:
-        from netmarker.workflow import source_pathways
+        from netmarker.predict.workflow import source_pathways
 
         modules = source_pathways(store, all_pathways)
         scored_together = f"all pathways of {all_pathways}"
@@ -269,9 +269,9 @@ def train_command(
     near-constant predictions, intercept-only fit). The model is saved first; biomarkers are
     written to the store only after the save succeeded.
     """
-    from netmarker.model import biomarker_table, save_model
-    from netmarker.workflow import load_training_data, train_drug_model
-    from netmarker.workflow import write_biomarkers as write
+    from netmarker.predict.model import biomarker_table, save_model
+    from netmarker.predict.workflow import load_training_data, train_drug_model
+    from netmarker.predict.workflow import write_biomarkers as write
 
     store = store_from(ctx)
     data = load_training_data(
@@ -346,9 +346,9 @@ def cv_command(
     as_json: bool = JsonOpt,
 ) -> None:
     """Leave-one-out CV of the network model next to its baselines, on the same folds; verdict."""
-    from netmarker.model import is_nominal_p
-    from netmarker.report import write_table
-    from netmarker.workflow import (
+    from netmarker.io.output import write_table
+    from netmarker.predict.model import is_nominal_p
+    from netmarker.predict.workflow import (
         assess_drug_model,
         crossvalidate_with_baselines,
         load_training_data,
@@ -416,8 +416,8 @@ def cv_command(
     _print_verdict(verdict)
 
 
-#: netmarker.workflow's DEFAULT_MIN_COVERAGE and DEFAULT_MIN_SPREAD (literals here: importing the
-#: workflow would load scikit-learn for every command; tests check they agree)
+#: netmarker.predict.workflow's DEFAULT_MIN_COVERAGE and DEFAULT_MIN_SPREAD (literals here:
+#: importing the workflow would load scikit-learn for every command; tests check they agree)
 DEFAULT_MIN_COVERAGE = 0.8
 DEFAULT_MIN_SPREAD = 0.1
 
@@ -484,9 +484,9 @@ def predict_command(
     The model's verdict is shown and carried in every row of the output (model_verdict); a
     model without signal gets a one-line warning.
     """
-    from netmarker.model import load_model
-    from netmarker.report import write_table
-    from netmarker.workflow import module_coverage, predict_cohort, verdict_of
+    from netmarker.io.output import write_table
+    from netmarker.predict.model import load_model
+    from netmarker.predict.workflow import module_coverage, predict_cohort, verdict_of
 
     model = load_model(model_path)
     rule: str | float = threshold  # parsed by _threshold
@@ -589,21 +589,17 @@ def evaluate_command(
     out: Path = typer.Option(..., "--out", "-o", help="Output folder (TSV, JSON, KM plot)."),
 ) -> None:
     """Predicted responders vs survival (Kaplan-Meier, log-rank, Cox HR) and clinical response."""
-    from netmarker import __version__
+    from netmarker._version import __version__
     from netmarker.io.clinical import (
         read_ding2016_response,
         read_survival,
         survival_covariates,
     )
     from netmarker.io.common import file_checksum
+    from netmarker.io.output import write_json, write_table
     from netmarker.io.predictions import read_predictions
-    from netmarker.report import (
-        hazard_ratio_text,
-        plot_kaplan_meier,
-        write_json,
-        write_table,
-    )
-    from netmarker.workflow import evaluate_survival
+    from netmarker.plots import hazard_ratio_text, plot_kaplan_meier
+    from netmarker.predict.workflow import evaluate_survival
 
     pred = read_predictions(predictions)
     surv = read_survival(clinical, cancer_types=cancer_type or None, endpoint=endpoint.value)

@@ -1,8 +1,8 @@
 """The ``GraphStore`` protocol: what every store (embedded, Neo4j) offers, with the same answers.
 
-Tables cross the protocol as pandas DataFrames with fixed columns (see the ``*_COLUMNS``
-constants). Genes are keyed by HGNC symbol; drugs by their normalised (upper-case) name;
-pathways by their set name (e.g. ``REACTOME_APOPTOSIS``).
+Tables cross the protocol as pandas DataFrames with fixed columns (the ``*_COLUMNS``
+contracts of :mod:`netmarker.schema`, re-exported here). Genes are keyed by HGNC symbol;
+drugs by their normalised (upper-case) name; pathways by their set name.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
@@ -17,48 +18,18 @@ from typing import Any, Protocol, runtime_checkable
 import pandas as pd
 
 from netmarker.errors import StoreError
-
-#: one row per unordered gene pair per network; ``gene_a < gene_b``; score NaN if unweighted
-EDGE_COLUMNS = ["gene_a", "gene_b", "score"]
-#: gene nodes; ``entrez`` is a string id or empty
-GENE_COLUMNS = ["symbol", "entrez"]
-#: drug nodes; ``synonyms`` is a ``|``-joined string of other names (upper case)
-DRUG_COLUMNS = ["drug", "synonyms"]
-#: drug -> target gene links; ``source`` names the table they came from
-TARGET_COLUMNS = ["drug", "gene", "source"]
-#: pathway nodes
-PATHWAY_COLUMNS = ["pathway", "source", "url"]
-#: pathway -> member gene links
-MEMBER_COLUMNS = ["pathway", "gene"]
-#: results of the query layer: drug-proximal pathways (one row per drug, pathway, network);
-#: ``q`` is the Benjamini-Hochberg q of ``p`` over the drug's pathways in the same run
-PROXIMITY_COLUMNS = [
-    "drug",
-    "pathway",
-    "network",
-    "distance",
-    "z",
-    "p",
-    "q",
-    "n_random",
-    "seed",
-    "run",
-]
-#: results of the query layer: propagation (RWR) gene modules
-PROPAGATION_COLUMNS = ["drug", "gene", "network", "score", "rank", "run"]
-#: biomarker modules of trained predictors: (drug)-[:BIOMARKER]->(pathway or gene)
-BIOMARKER_COLUMNS = ["drug", "feature", "coefficient", "rank", "model_id"]
-#: provenance of every load
-DATASET_COLUMNS = [
-    "dataset_id",
-    "kind",
-    "name",
-    "source_file",
-    "checksum",
-    "loaded_at",
-    "counts",
-    "options",
-]
+from netmarker.schema import (  # noqa: F401  (re-exported: the protocol's contracts)
+    BIOMARKER_COLUMNS,
+    DATASET_COLUMNS,
+    DRUG_COLUMNS,
+    EDGE_COLUMNS,
+    GENE_COLUMNS,
+    MEMBER_COLUMNS,
+    PATHWAY_COLUMNS,
+    PROPAGATION_COLUMNS,
+    PROXIMITY_COLUMNS,
+    TARGET_COLUMNS,
+)
 
 #: URI schemes that name a Neo4j server rather than an embedded store directory
 NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
@@ -211,6 +182,13 @@ class GraphStore(Protocol):
     # -- results of the query layer and of predictors -----------------------------------------
     def write_proximity(self, results: pd.DataFrame) -> None:
         """Replace the proximity rows of each (drug, network) present in ``results``."""
+        ...
+
+    def write_proximity_chunks(self, chunks: Iterable[pd.DataFrame]) -> int:
+        """``write_proximity`` for results of any size, one chunk of rows at a time: rows of one
+        network, chunks holding whole drugs in drug order, each sorted by (drug, z, pathway).
+        Nothing is visible until the last chunk is written (then all at once); a failed or
+        killed write leaves the store as it was. Returns the rows written."""
         ...
 
     def proximity(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:

@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 
 from netmarker.errors import InputError
+from netmarker.ids.drugs import DrugSynonyms
+from netmarker.ids.samples import tcga_patient
 from netmarker.io.common import open_text
-from netmarker.io.drugnames import DrugSynonyms
 from netmarker.io.response import resolve_drug
-from netmarker.io.samples import tcga_patient
 from netmarker.io.tables import is_missing, read_text_table
 
 #: Days per month (365.25 / 12), the conversion used for all survival times.

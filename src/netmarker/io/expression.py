@@ -6,7 +6,7 @@ with genes in rows, and GEO series matrix files (``!Series_...`` header, table b
 gene ids (versions such as ``ENSG00000141510.16`` are stripped) or array probe ids; the last
 two need ``id_map``, a table from those ids to symbols or Entrez ids (Ensembl BioMart export,
 ``entrez_ensembl_gene.tsv.gz``, a GEO platform table ``ID`` / ``Gene Symbol``). Symbols are
-made current with a :class:`~netmarker.io.idmap.GeneMapper` (alias rescue); rows landing on
+made current with a :class:`~netmarker.ids.genes.GeneMapper` (alias rescue); rows landing on
 the same symbol are aggregated.
 """
 
@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 from netmarker.errors import InputError
+from netmarker.ids.genes import GeneMapper
+from netmarker.ids.samples import tcga_patient
 from netmarker.io.common import open_text
-from netmarker.io.idmap import GeneMapper
-from netmarker.io.samples import tcga_patient
+from netmarker.io.genemaps import default_gene_mapper
 from netmarker.io.tables import is_missing, read_text_table
 
 #: Ensembl gene -> Entrez map used when no ``id_map`` is given (see resources/ATTRIBUTION.md)
@@ -137,7 +138,7 @@ def read_expression(
     if fmt == "geo_series_matrix" and id_type == "auto" and id_map is not None:
         id_type = "probe"  # series-matrix rows are platform ids whenever a platform map is given
     kind = _detect_id_type(ids, id_type)
-    mapper = mapper or GeneMapper.default()
+    mapper = mapper or default_gene_mapper()
     _check_orientation(p, ids, list(values.columns), mapper)
     report = ExpressionReport(path=str(p), format=fmt, id_type=kind, genes_read=len(ids))
     report.annotation_columns = annotation

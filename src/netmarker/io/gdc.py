@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from netmarker.errors import InputError
+from netmarker.ids.genes import GeneMapper
 from netmarker.io.common import open_text
 from netmarker.io.expression import ExpressionData, read_expression
-from netmarker.io.idmap import GeneMapper
 from netmarker.io.tables import read_text_table
 
 #: (file-name column, case column) pairs of the sample sheets netmarker knows: the GDC portal's

@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from netmarker.errors import InputError
-from netmarker.graph.store import MEMBER_COLUMNS, PATHWAY_COLUMNS
+from netmarker.ids.genes import GeneMapper, MappingReport
 from netmarker.io.common import iter_data_lines
-from netmarker.io.idmap import GeneMapper, MappingReport
+from netmarker.io.genemaps import default_gene_mapper
+from netmarker.schema import MEMBER_COLUMNS, PATHWAY_COLUMNS
 
 #: URL placeholders some GMT writers put in the second field
 _NO_URL = {"", "na", "n/a", "none", "-"}
@@ -90,7 +91,7 @@ def read_gmt(
     if not sets:
         raise InputError(p, "no gene sets")
     rep.sets_read = len(sets)
-    mapping, rep.symbols = (mapper or GeneMapper.default()).map_symbols(
+    mapping, rep.symbols = (mapper or default_gene_mapper()).map_symbols(
         g for _, _, genes in sets.values() for g in genes
     )
     pathways: list[tuple[str, str, str]] = []

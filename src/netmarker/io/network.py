@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from netmarker.errors import InputError
-from netmarker.graph.store import EDGE_COLUMNS, GENE_COLUMNS
+from netmarker.ids.genes import GeneMapper, MappingReport, StringIdMap
 from netmarker.io.common import GZIP_ERRORS, open_text, read_problem
-from netmarker.io.idmap import GeneMapper, MappingReport, StringIdMap
+from netmarker.io.genemaps import default_gene_mapper, read_string_id_map
+from netmarker.schema import EDGE_COLUMNS, GENE_COLUMNS
 
 IdMapLike = str | Path | StringIdMap | Mapping[str, str] | Sequence[str | Path | StringIdMap]
 
@@ -121,7 +122,7 @@ def read_network(
     if id_type not in ID_TYPES:
         raise ValueError(f"id_type must be one of {', '.join(ID_TYPES)}, not {id_type!r}")
     raw = _read_raw(Path(path), fmt, id_type, node_list)
-    return _finish(Path(path), raw, min_score, id_map, mapper or GeneMapper.default(), strict)
+    return _finish(Path(path), raw, min_score, id_map, mapper or default_gene_mapper(), strict)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -459,7 +460,7 @@ def _string_map(id_map: IdMapLike) -> StringIdMap:
     if isinstance(id_map, StringIdMap):
         return id_map
     if isinstance(id_map, str | Path):
-        return StringIdMap.from_file(id_map)
+        return read_string_id_map(id_map)
     if isinstance(id_map, Mapping):
         return StringIdMap({k: [("symbol", v)] for k, v in id_map.items()})
     merged = StringIdMap({})

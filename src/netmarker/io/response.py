@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from netmarker.errors import DataError, InputError
-from netmarker.io.drugnames import DrugSynonyms
+from netmarker.ids.drugs import DrugSynonyms
 from netmarker.io.tables import is_missing, read_text_table
 
 ResponseFormat = Literal["auto", "long", "wide", "organoid_median", "replicates", "gdsc"]

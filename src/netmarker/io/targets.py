@@ -17,10 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from netmarker.errors import InputError
-from netmarker.graph.store import DRUG_COLUMNS, TARGET_COLUMNS
+from netmarker.ids.drugs import DrugSynonyms
+from netmarker.ids.genes import GeneMapper, MappingReport
 from netmarker.io.common import open_text
-from netmarker.io.drugnames import DrugSynonyms
-from netmarker.io.idmap import GeneMapper, MappingReport
+from netmarker.io.drugbank import read_drugbank_synonyms
+from netmarker.io.genemaps import default_gene_mapper
+from netmarker.schema import DRUG_COLUMNS, TARGET_COLUMNS
 
 FORMATS = ("auto", "tsv", "csv", "kong", "drugbank", "guney", "dgidb")
 _DRUGBANK_ID = re.compile(r"^DB\d{5}$")
@@ -114,11 +116,7 @@ def read_targets(
     header, first = _first_line(p)
     if fmt == "auto":
         fmt = _detect(p, header, first)
-    voc = (
-        DrugSynonyms.from_drugbank_vocabulary(vocabulary)
-        if isinstance(vocabulary, str | Path)
-        else vocabulary
-    )
+    voc = read_drugbank_synonyms(vocabulary) if isinstance(vocabulary, str | Path) else vocabulary
     table = synonyms or voc or DrugSynonyms()
     label = source or {"tsv": p.stem, "csv": p.stem}.get(fmt, fmt)
     report = TargetsReport(fmt=fmt, source=label)
@@ -126,7 +124,7 @@ def read_targets(
         "tsv": _read_plain, "csv": _read_plain, "kong": _read_kong, "drugbank": _read_drugbank,
         "guney": _read_guney, "dgidb": _read_dgidb,
     }  # fmt: skip
-    genes = mapper or GeneMapper.default()
+    genes = mapper or default_gene_mapper()
     ctx = _Ctx(p, fmt, header, label, source is not None, report, gene_column, genes)
     links = list(readers[fmt](ctx))
     return _finish(p, links, report, voc, table, genes, strict)

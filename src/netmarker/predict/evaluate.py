@@ -1,8 +1,8 @@
-"""Cross-validation, responder calls, survival and response tests, baselines, simulated cohorts.
+"""Responder calls, survival and response tests, and baselines of the predictors.
 
-Every function takes plain pandas objects indexed by sample / patient id. Feature selection
-and scaling happen inside each training fold, so out-of-fold predictions never see the
-held-out sample. Predicted responders are the samples predicted most sensitive (lower IC50 =
+Every function takes plain pandas objects indexed by sample / patient id. Cross-validation
+itself is :mod:`netmarker.predict.crossval`; simulated cohorts :mod:`netmarker.predict.simulate`.
+Predicted responders are the samples predicted most sensitive (lower IC50 =
 more sensitive, unless told otherwise).
 """
 
@@ -15,11 +15,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from scipy import stats
-from sklearn.metrics import accuracy_score, roc_auc_score
-from sklearn.model_selection import KFold, LeaveOneOut, StratifiedKFold
+from sklearn.metrics import roc_auc_score
 
-from netmarker.features import (
-    DataError,
+from netmarker.errors import DataError
+from netmarker.predict.crossval import CV, CVResult, _empirical_p, _metric_name, cross_validate
+from netmarker.predict.features import (
     gene_features,
     match_gene_sets,
     membership_matrix,
@@ -29,166 +29,7 @@ from netmarker.features import (
     ssgsea_raw,
     zscore_genes,
 )
-from netmarker.model import TOP_N_GRID, TopN, fit_arrays, linear_predict, prepare_training_data
-
-CV = int | Literal["loo"]
-
-
-@dataclass
-class CVResult:
-    """Out-of-fold predictions (``observed``, ``predicted``, ``fold`` by sample) and metrics."""
-
-    predictions: pd.DataFrame
-    metrics: dict[str, Any]
-    method: str
-    cv: CV
-    selected: list[list[str]] = field(default_factory=list)
-
-
-def _splitter(cv: CV, n: int, seed: int, labels: np.ndarray | None) -> Any:
-    if cv == "loo":
-        return LeaveOneOut()
-    if isinstance(cv, bool) or not isinstance(cv, int) or cv < 2:
-        raise DataError("cv", f"use 'loo' or a number of folds >= 2, got {cv!r}")
-    if labels is not None:
-        smallest = int(np.bincount(labels.astype(int)).min())
-        return StratifiedKFold(n_splits=min(cv, smallest), shuffle=True, random_state=seed)
-    return KFold(n_splits=min(cv, n), shuffle=True, random_state=seed)
-
-
-def regression_metrics(observed: np.ndarray, predicted: np.ndarray) -> dict[str, Any]:
-    """Spearman r and p (two-sided, and one-sided for r > 0), Pearson r and p, RMSE, n.
-
-    Correlations are NaN when the predictions are constant. The p-values are nominal: they
-    assume independent pairs, which out-of-fold predictions are not (folds share training
-    samples), so with feature selection they are too small — e.g. ~20-25% of pure-noise
-    data sets reach one-sided p < 0.05 under leave-one-out with top-N selection although
-    the mean r is ~0. Use :func:`permutation_test` for a valid p. Leave-one-out predictions
-    without signal also correlate *negatively* with the response (each held-out value is
-    missing from its training mean), hence the one-sided ``spearman_p_greater``.
-    """
-    obs = np.asarray(observed, dtype=np.float64)
-    pred = np.asarray(predicted, dtype=np.float64)
-    out: dict[str, Any] = {"n": len(obs), "rmse": float(np.sqrt(np.mean((obs - pred) ** 2)))}
-    if np.ptp(pred) == 0 or np.ptp(obs) == 0:
-        nan = float("nan")
-        out.update(spearman_r=nan, spearman_p=nan, spearman_p_greater=nan)
-        out.update(pearson_r=nan, pearson_p=nan)
-        return out
-    sp = stats.spearmanr(obs, pred)
-    out["spearman_r"] = float(sp.statistic)
-    out["spearman_p"] = float(sp.pvalue)
-    out["spearman_p_greater"] = float(stats.spearmanr(obs, pred, alternative="greater").pvalue)
-    pe = stats.pearsonr(obs, pred)
-    out["pearson_r"] = float(pe.statistic)
-    out["pearson_p"] = float(pe.pvalue)
-    return out
-
-
-def classification_metrics(labels: np.ndarray, probability: np.ndarray) -> dict[str, Any]:
-    """AUC and accuracy (probability >= 0.5) of 0/1 ``labels``; class counts."""
-    y = np.asarray(labels, dtype=int)
-    prob = np.asarray(probability, dtype=np.float64)
-    both = 0 < y.sum() < len(y)
-    return {
-        "n": len(y),
-        "n_positive": int(y.sum()),
-        "auc": float(roc_auc_score(y, prob)) if both else float("nan"),
-        "accuracy": float(accuracy_score(y, prob >= 0.5)),
-    }
-
-
-def cross_validate(
-    features: pd.DataFrame,
-    response: pd.Series,
-    *,
-    method: str = "ridge",
-    cv: CV = "loo",
-    top_n: TopN = "cv",
-    top_n_grid: tuple[int, ...] = TOP_N_GRID,
-    inner_cv: int = 5,
-    seed: int = 0,
-) -> CVResult:
-    """Out-of-fold predictions of ``response`` from ``features`` (samples x features).
-
-    Each fold repeats the whole of :func:`netmarker.model.train` on its training samples
-    (scaling, ranking, top-N choice, regularisation) and predicts the held-out samples with
-    the training-fold scaling. Metrics: :func:`regression_metrics`, or
-    :func:`classification_metrics` for ``method="logistic"``.
-    """
-    x_df, y, classes = prepare_training_data(features, response, method)
-    x = x_df.to_numpy(np.float64)
-    labels = y if method == "logistic" else None
-    predicted = np.full(len(y), np.nan)
-    fold_of = np.zeros(len(y), dtype=int)
-    selected: list[list[str]] = []
-    names = x_df.columns.astype(str)
-    for fold, (train, test) in enumerate(_splitter(cv, len(y), seed, labels).split(x, labels)):
-        fit = fit_arrays(
-            x[train],
-            y[train],
-            method=method,
-            top_n=top_n,
-            top_n_grid=top_n_grid,
-            inner_cv=inner_cv,
-            seed=seed,
-        )
-        xs = (x[test][:, fit.selected] - fit.mean) / fit.scale
-        predicted[test] = linear_predict(xs, fit.coef, fit.intercept, method)
-        fold_of[test] = fold
-        selected.append(names[fit.selected].tolist())
-    observed = response.loc[x_df.index].to_numpy() if classes else y
-    predictions = pd.DataFrame(
-        {"observed": observed, "predicted": predicted, "fold": fold_of}, index=x_df.index
-    )
-    if method == "logistic":
-        metrics = classification_metrics(y, predicted)
-    else:
-        metrics = regression_metrics(y, predicted)
-    return CVResult(predictions, metrics, method, cv, selected)
-
-
-def permutation_test(
-    features: pd.DataFrame,
-    response: pd.Series,
-    *,
-    method: str = "ridge",
-    cv: CV = "loo",
-    top_n: TopN = "cv",
-    n_permutations: int = 100,
-    seed: int = 0,
-    progress: Callable[[int, int], None] | None = None,
-) -> dict[str, Any]:
-    """Valid p for the cross-validated metric: rerun the whole CV on permuted responses.
-
-    The metric is the out-of-fold Spearman r (regression) or AUC (logistic);
-    ``p = (1 + #permutations with metric >= observed) / (1 + n_permutations)``;
-    ``progress(done, n_permutations)`` is called after each permutation.
-    """
-    if n_permutations < 1:
-        raise DataError("n_permutations", f"must be >= 1, got {n_permutations}")
-    metric = _metric_name(method)
-    kwargs: dict[str, Any] = {"method": method, "cv": cv, "top_n": top_n, "seed": seed}
-    observed = cross_validate(features, response, **kwargs).metrics[metric]
-    rng = np.random.default_rng(seed)
-    null = np.full(n_permutations, np.nan)
-    for i in range(n_permutations):
-        shuffled = pd.Series(rng.permutation(response.to_numpy()), index=response.index)
-        null[i] = cross_validate(features, shuffled, **kwargs).metrics[metric]
-        if progress is not None:
-            progress(i + 1, n_permutations)
-    return {"metric": metric, "observed": observed, "null": null, **_empirical_p(observed, null)}
-
-
-def _empirical_p(observed: float, null: np.ndarray) -> dict[str, Any]:
-    """``(1 + #null >= observed) / (1 + #null)`` over the finite null values."""
-    valid = null[np.isfinite(null)]
-    if not np.isfinite(observed) or len(valid) == 0:
-        return {"p_value": float("nan"), "n_null": len(valid)}
-    return {
-        "p_value": float((1 + (valid >= observed).sum()) / (1 + len(valid))),
-        "n_null": len(valid),
-    }
+from netmarker.predict.fit import TopN
 
 
 def split_responders(
@@ -318,10 +159,6 @@ def response_metrics(
             out["auc_ci"] = [boot["ci_low"], boot["ci_high"]]
             out["auc_ci_method"] = f"percentile bootstrap, {boot['n_boot']} resamples"
     return out
-
-
-def _metric_name(method: str) -> str:
-    return "auc" if method == "logistic" else "spearman_r"
 
 
 def random_modules(
@@ -462,87 +299,6 @@ def compare_baselines(
     table["empirical_p"] = np.nan
     table.loc[table["features"] == "network_modules", "empirical_p"] = empirical_p
     return BaselineResult(table, null, metric, empirical_p, results)
-
-
-@dataclass(frozen=True)
-class SimulatedCohort:
-    """A generated cohort (never real data): expression, response, survival, planted modules.
-
-    ``expression`` is genes x samples; ``response`` an IC50-like value (lower = more
-    sensitive); ``time`` (months) / ``event`` survival; ``responder`` observed response
-    labels; ``activity`` the latent activity of the signal modules that drives them all.
-    """
-
-    expression: pd.DataFrame
-    response: pd.Series
-    time: pd.Series
-    event: pd.Series
-    responder: pd.Series
-    activity: pd.Series
-    modules: dict[str, list[str]]
-    signal_modules: list[str]
-    effect: float
-    seed: int
-    simulated: bool = True
-    label: str = "SIMULATED DATA - not from any real cohort"
-
-
-def simulate_cohort(
-    n_samples: int = 100,
-    *,
-    n_genes: int = 400,
-    n_modules: int = 12,
-    module_size: int = 15,
-    n_signal_modules: int = 2,
-    effect: float = 1.0,
-    noise: float = 1.0,
-    gene_seed: int = 0,
-    seed: int = 0,
-    prefix: str = "SIM",
-) -> SimulatedCohort:
-    """Generate a cohort with a planted signal (``effect > 0``) or none (``effect = 0``).
-
-    Every module has a latent per-sample activity that shifts its genes' expression. The
-    mean activity of the first ``n_signal_modules`` modules lowers the response (IC50),
-    lengthens survival (hazard ratio ``exp(-effect)`` per sd) and raises the chance of
-    response, all scaled by ``effect``. ``gene_seed`` fixes genes and modules (use the same
-    value to make a training and a test cohort that share modules); ``seed`` the samples.
-    Sample ids are ``{prefix}-0001`` ...; the result is flagged ``simulated=True``.
-    """
-    if n_modules * module_size > n_genes or n_signal_modules > n_modules or n_samples < 3:
-        raise DataError("simulation", "need n_genes >= n_modules * module_size, n_samples >= 3")
-    layout = np.random.default_rng(gene_seed)
-    genes = np.array([f"SIMGENE{i:04d}" for i in range(n_genes)])
-    members = layout.permutation(n_genes)[: n_modules * module_size].reshape(n_modules, module_size)
-    modules = {f"SIM_MODULE_{k:02d}": genes[members[k]].tolist() for k in range(n_modules)}
-    baseline = layout.normal(8.0, 1.5, n_genes)
-
-    rng = np.random.default_rng(seed)
-    samples = [f"{prefix}-{j + 1:04d}" for j in range(n_samples)]
-    activity = rng.normal(size=(n_modules, n_samples))
-    values = baseline[:, None] + noise * rng.normal(size=(n_genes, n_samples))
-    for k in range(n_modules):
-        values[members[k]] += activity[k]
-    signal = activity[:n_signal_modules].mean(axis=0)
-    signal = (signal - signal.mean()) / signal.std()
-    response = 1.0 - effect * signal + 0.5 * rng.normal(size=n_samples)
-    # exponential survival, median 24 months at average activity; uniform censoring
-    true_time = rng.exponential(24.0 / np.log(2) * np.exp(effect * signal))
-    censor = rng.uniform(12.0, 72.0, n_samples)
-    responder = rng.random(n_samples) < 1.0 / (1.0 + np.exp(-2.0 * effect * signal))
-    index = pd.Index(samples, name="sample")
-    return SimulatedCohort(
-        expression=pd.DataFrame(values, index=pd.Index(genes, name="gene"), columns=index),
-        response=pd.Series(response, index=index, name="response"),
-        time=pd.Series(np.minimum(true_time, censor), index=index, name="time_months"),
-        event=pd.Series((true_time <= censor).astype(int), index=index, name="event"),
-        responder=pd.Series(responder, index=index, name="responder"),
-        activity=pd.Series(signal, index=index, name="activity"),
-        modules=modules,
-        signal_modules=list(modules)[:n_signal_modules],
-        effect=effect,
-        seed=seed,
-    )
 
 
 def cox_hazard_ratios(

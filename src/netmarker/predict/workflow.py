@@ -4,7 +4,7 @@ Each step is one function over tables, so the CLI, the demo and notebooks call t
 
 * :func:`load_training_data` reads expression and response files and matches sample ids.
 * :func:`train_drug_model` scores the drug's proximal modules, trains a predictor and gives
-  it a verdict (:mod:`netmarker.verdict`); :func:`write_biomarkers` writes its coefficients
+  it a verdict (:mod:`netmarker.predict.verdict`); :func:`write_biomarkers` writes its coefficients
   back to the store as the drug's biomarker module when the verdict is *signal*.
 * :func:`predict_cohort` applies a saved model to a new cohort's expression.
 * :func:`evaluate_survival` splits patients into predicted responders / non-responders and
@@ -27,9 +27,16 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from netmarker import __version__
+from netmarker._version import __version__
 from netmarker.errors import DataError, NetmarkerError, NotFoundError
-from netmarker.evaluate import (
+from netmarker.graph.store import GraphStore
+from netmarker.ids.drugs import DrugSynonyms
+from netmarker.ids.samples import IdMatch, match_ids
+from netmarker.io.common import file_checksum
+from netmarker.io.expression import read_expression
+from netmarker.io.response import ResponseData, read_response
+from netmarker.modules import DEFAULT_Z_CUTOFF, proximal_modules, resolve_drug, resolve_network
+from netmarker.predict.evaluate import (
     BaselineResult,
     compare_baselines,
     cox_hazard_ratios,
@@ -37,16 +44,9 @@ from netmarker.evaluate import (
     split_responders,
     survival_test,
 )
-from netmarker.features import score_modules
-from netmarker.graph.store import GraphStore
-from netmarker.io.common import file_checksum
-from netmarker.io.drugnames import DrugSynonyms
-from netmarker.io.expression import read_expression
-from netmarker.io.response import ResponseData, read_response
-from netmarker.io.samples import IdMatch, match_ids
-from netmarker.model import TrainedModel, biomarker_table, predict, train
-from netmarker.modules import DEFAULT_Z_CUTOFF, proximal_modules, resolve_drug, resolve_network
-from netmarker.verdict import assess_model
+from netmarker.predict.features import score_modules
+from netmarker.predict.model import TrainedModel, biomarker_table, predict, train
+from netmarker.predict.verdict import assess_model
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +198,7 @@ def train_drug_model(
     The model's metadata records everything needed to reproduce and apply it: drug,
     network, module run, all candidate modules with their genes (patients are scored on the
     same modules), scoring options, training samples, input checksums, version and seed,
-    and ``verdict``: :func:`netmarker.verdict.assess_model` with ``permutations`` label
+    and ``verdict``: :func:`netmarker.predict.verdict.assess_model` with ``permutations`` label
     permutations (default by method), ``progress(done, total)`` called as they complete.
     Nothing is written to the store: save the model, then call :func:`write_biomarkers`.
     """
@@ -599,7 +599,7 @@ def assess_drug_model(
     permutations: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """The verdict (:func:`netmarker.verdict.assess_model`) on the drug's network model."""
+    """The verdict (:func:`netmarker.predict.verdict.assess_model`) on the drug's network model."""
     features = module_features(
         store,
         data,

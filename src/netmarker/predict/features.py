@@ -2,7 +2,7 @@
 
 Conventions (as in GSVA / decoupler): expression matrices are **genes x samples**
 (index = gene symbols, columns = sample ids) and every scoring function here returns
-**features x samples**. Predictors (``netmarker.model``) take **samples x features**, so
+**features x samples**. Predictors (``netmarker.predict.model``) take **samples x features**, so
 transpose (``.T``) before training; :func:`standardize` works on samples x features.
 """
 

@@ -14,7 +14,7 @@ Nominal p-values of out-of-fold correlations are not valid (the folds share samp
 permutation p is, with resolution ``1 / (n_permutations + 1)``. For ridge, all permutations
 are cross-validated together (:func:`loocv_ridge`): each fold's design is shared by every
 permutation, so one decomposition serves them all and the per-permutation selections are
-solved as stacked batches; other methods rerun :func:`netmarker.evaluate.cross_validate`.
+solved as stacked batches; other methods rerun :func:`netmarker.predict.crossval.cross_validate`.
 """
 
 from __future__ import annotations
@@ -28,8 +28,13 @@ import pandas as pd
 from scipy import stats
 
 from netmarker.errors import DataError
-from netmarker.evaluate import _empirical_p, _metric_name, classification_metrics, cross_validate
-from netmarker.model import (
+from netmarker.predict.crossval import (
+    _empirical_p,
+    _metric_name,
+    classification_metrics,
+    cross_validate,
+)
+from netmarker.predict.fit import (
     LOGISTIC_CS,
     MIN_CV_SAMPLES,
     RIDGE_ALPHAS,
@@ -41,7 +46,7 @@ from netmarker.model import (
     fit_arrays,
     prepare_training_data,
 )
-from netmarker.ridge import ridge_loo_batch
+from netmarker.predict.ridge import ridge_loo_batch
 
 Verdict = Literal["signal", "no signal", "degenerate"]
 #: permutation p at or below which a model has signal
@@ -64,7 +69,7 @@ def default_permutations(method: str) -> int:
 
 
 def _ridge_alphas(n: int) -> tuple[float, ...]:
-    # as netmarker.model._fit_linear: tiny training sets get a fixed alpha
+    # as netmarker.predict.model._fit_linear: tiny training sets get a fixed alpha
     return RIDGE_ALPHAS if n >= MIN_CV_SAMPLES else (1.0,)
 
 
@@ -87,7 +92,7 @@ def _fit_predict(
 def _choose_top_n_batch(
     x: np.ndarray, y: np.ndarray, grid: list[int], inner_cv: int, seed: int
 ) -> np.ndarray:
-    """Per row of ``y``, N from ``grid`` by inner K-fold CV, as netmarker.model._choose_top_n."""
+    """Per row of ``y``, N from ``grid`` by inner K-fold CV, as ``fit._choose_top_n``."""
     oof = np.empty((len(grid), *y.shape))
     for train, test in _folds(x.shape[0], inner_cv, seed, None).split(x):
         mean, scale = _scaler(x[train])
@@ -109,7 +114,7 @@ def _fit_batch(
     inner_cv: int,
     seed: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`netmarker.model.fit_arrays` (ridge) for every row of ``y`` on one design ``x``;
+    """:func:`netmarker.predict.fit.fit_arrays` (ridge) for every row of ``y`` on one design ``x``;
     predictions (b x m) for ``x_test`` and the final alphas."""
     p = x.shape[1]
     mean, scale = _scaler(x)
@@ -142,7 +147,7 @@ def loocv_ridge(
 ) -> np.ndarray:
     """Leave-one-out predictions (b x n) of every response row of ``y`` (b x n) from ``x``.
 
-    The same procedure as :func:`netmarker.evaluate.cross_validate` with ``method="ridge"``
+    The same procedure as :func:`netmarker.predict.crossval.cross_validate` with ``method="ridge"``
     and ``cv="loo"`` (every fold redoes scaling, ranking, top-N choice and alpha), for all
     rows at once.
     """
@@ -176,7 +181,7 @@ def _spearman_rows(observed: np.ndarray, predicted: np.ndarray) -> np.ndarray:
 
 
 def _permuted(y: np.ndarray, n_permutations: int, seed: int) -> np.ndarray:
-    # the stream netmarker.evaluate.permutation_test draws (same seed -> same permutations)
+    # the stream netmarker.predict.evaluate.permutation_test draws (same seed -> same permutations)
     rng = np.random.default_rng(seed)
     return np.stack([rng.permutation(y) for _ in range(n_permutations)])
 

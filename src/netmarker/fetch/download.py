@@ -26,7 +26,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from netmarker import __version__
+from netmarker._version import __version__
 from netmarker.errors import NetmarkerError
 
 _CHUNK = 1 << 20

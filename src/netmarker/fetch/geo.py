@@ -25,9 +25,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from netmarker.errors import NetmarkerError
-from netmarker.fetch import DownloadError, HttpOptions, download, http_session, update_manifest
-from netmarker.report import write_table
+from netmarker.errors import InputError, NetmarkerError
+from netmarker.fetch.download import (
+    DownloadError,
+    HttpOptions,
+    download,
+    http_session,
+    update_manifest,
+)
+from netmarker.io.expression import read_expression, read_id_map
+from netmarker.io.genemaps import default_gene_mapper
+from netmarker.io.output import write_table
 
 GEO_BASE = "https://ftp.ncbi.nlm.nih.gov"
 
@@ -176,13 +184,12 @@ def _matrix_ids(matrix: Path) -> list[str]:
 
 def _looks_like_genes(ids: list[str]) -> bool:
     """Gene symbols / Entrez / Ensembl ids (not array probes): most map with the packaged maps."""
-    from netmarker.io.idmap import GeneMapper
 
     if not ids:
         return False
     if sum(i.startswith("ENSG") for i in ids) > 0.5 * len(ids):
         return True
-    found, _ = GeneMapper.default().map_symbols(ids)
+    found, _ = default_gene_mapper().map_symbols(ids)
     return len(found) > 0.5 * len(ids)
 
 
@@ -254,10 +261,6 @@ def _map_accessions(
 ) -> pd.Series | None:
     """Gene symbol per platform row through ``accession_map``, on the platform column that
     shares most (version-less) values with it; None when no column maps."""
-    from netmarker.errors import InputError
-    from netmarker.io.expression import read_id_map
-    from netmarker.io.idmap import GeneMapper
-
     best: tuple[int, str, pd.Series] | None = None
     for column in table.columns:
         if column == "ID":
@@ -270,7 +273,7 @@ def _map_accessions(
         except InputError:
             continue
         if kind == "entrez":
-            symbols, _ = GeneMapper.default().map_entrez(mapping.values())
+            symbols, _ = default_gene_mapper().map_entrez(mapping.values())
             mapping = {k: symbols[v] for k, v in mapping.items() if v in symbols}
         genes = keys.map(mapping)
         hits = int(genes.notna().sum())
@@ -322,9 +325,6 @@ def _gene_matrix(
     gpl: str,
     result: GeoFetchResult,
 ) -> Path | None:
-    from netmarker.errors import InputError
-    from netmarker.io.expression import read_expression
-
     try:
         data = read_expression(matrix, id_map=probe_map)
     except InputError as exc:

@@ -44,7 +44,7 @@ import pandas as pd
 import requests
 
 from netmarker.errors import NetmarkerError
-from netmarker.fetch import (
+from netmarker.fetch.download import (
     DownloadError,
     HttpOptions,
     _describe,
@@ -54,7 +54,8 @@ from netmarker.fetch import (
     update_manifest,
 )
 from netmarker.io.clinical import DAYS_PER_MONTH
-from netmarker.report import write_table
+from netmarker.io.common import file_checksum
+from netmarker.io.output import write_table
 
 GDC_API = "https://api.gdc.cancer.gov"
 
@@ -495,8 +496,6 @@ def _unpack(
 
 
 def _raw_record(path: Path, out: Path, r: Any, url: str, sha256: str | None) -> dict[str, object]:
-    from netmarker.io.common import file_checksum
-
     return {
         "file": str(path.relative_to(out)),
         "url": url,
@@ -511,8 +510,6 @@ def _raw_record(path: Path, out: Path, r: Any, url: str, sha256: str | None) -> 
 
 
 def _derived_record(out: Path, path: Path, note: str) -> dict[str, object]:
-    from netmarker.io.common import file_checksum
-
     return {
         "file": str(path.relative_to(out)),
         "url": None,

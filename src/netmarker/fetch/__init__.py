@@ -1,0 +1,1 @@
+"""Opt-in downloads of public data sets: generic HTTP (download), GDC projects, GEO series."""

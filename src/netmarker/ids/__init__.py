@@ -1,0 +1,1 @@
+"""Identifier resolution: genes, drugs and samples (pure logic; the files are read in io/)."""

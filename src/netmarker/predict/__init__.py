@@ -1,0 +1,1 @@
+"""Predictors over module features: scoring, fitting, validation, survival, workflows."""
