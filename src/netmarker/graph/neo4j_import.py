@@ -19,16 +19,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
-from netmarker.graph.store import (
-    EDGE_COLUMNS,
-    GENE_COLUMNS,
-    Dataset,
-    typed_frame,
-    validate_network_name,
-)
+from netmarker.graph.store import Dataset, typed_frame, validate_network_name
+from netmarker.schema import EDGE_COLUMNS, GENE_COLUMNS
 
 #: the files ``write_import_files`` writes, as (importer option, file name)
 IMPORT_FILES = (
@@ -110,7 +106,7 @@ def write_import_files(
     for file, table in tables.items():
         tmp = folder / f".{file}.tmp"
         # every field quoted: an empty entrez stays an empty string, not a missing property
-        quoting = 1 if file != "interactions.csv" else 0
+        quoting: Literal[0, 1] = 1 if file != "interactions.csv" else 0
         table.to_csv(tmp, index=False, quoting=quoting, float_format="%.17g")
         tmp.replace(folder / file)
     return counts
