@@ -275,7 +275,7 @@ def _run(
 
     say("baseline: all pathways")
     members = store.members()
-    all_modules = {p: g["gene"].tolist() for p, g in members.groupby("pathway")}
+    all_modules = {str(p): g["gene"].tolist() for p, g in members.groupby("pathway")}
     rows["all pathways"], _ = _apply(
         _fit_on(all_modules, training, seed, "all"), patients, survival
     )

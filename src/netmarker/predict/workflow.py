@@ -45,6 +45,7 @@ from netmarker.predict.evaluate import (
     survival_test,
 )
 from netmarker.predict.features import score_modules
+from netmarker.predict.fit import as_method
 from netmarker.predict.model import TrainedModel, biomarker_table, predict, train
 from netmarker.predict.verdict import assess_model
 
@@ -149,7 +150,7 @@ def source_pathways(store: GraphStore, source: str) -> dict[str, list[str]]:
         raise NotFoundError(
             f"no pathways from source {source!r} in the store (sources: {', '.join(sources)})"
         )
-    return {k: sorted(g["gene"]) for k, g in members.groupby("pathway")}
+    return {str(k): sorted(g["gene"]) for k, g in members.groupby("pathway")}
 
 
 def module_features(
@@ -235,7 +236,7 @@ def train_drug_model(
     model = train(
         features,
         data.response,
-        method=method,
+        method=as_method(method),
         top_n=top_n,
         cv=cv,
         seed=seed,
@@ -567,7 +568,7 @@ def crossvalidate_with_baselines(
     if not targets:
         log.warning("%s: no drug target is measured; the drug-targets baseline is left out", drug)
     members = store.members()
-    all_pathways = {k: sorted(g["gene"]) for k, g in members.groupby("pathway")}
+    all_pathways = {str(k): sorted(g["gene"]) for k, g in members.groupby("pathway")}
     return compare_baselines(
         data.expression,
         data.response,
