@@ -44,7 +44,7 @@ from netmarker.io.gdc import read_gdc_files
 from netmarker.io.output import write_json, write_table, write_text
 from netmarker.modules import DEFAULT_SEED, compute_proximity
 from netmarker.plots import plot_kaplan_meier
-from netmarker.predict.evaluate import random_modules
+from netmarker.predict.evaluate import RESPONDER_LABELS, random_modules, responder_groups
 from netmarker.predict.features import score_modules
 from netmarker.predict.model import TrainedModel, save_model, train
 from netmarker.predict.workflow import (
@@ -133,10 +133,8 @@ def _apply(
         "logrank_p": s["p_value"],
         # evaluate_survival's Cox model of predicted responders vs non-responders (unadjusted)
         **{f"cox_{k}": cox.get(k) for k in ("hr", "ci_low", "ci_high", "p_value")},
-        "median_os_responders": s["groups"].get("predicted responder", {}).get("median_time"),
-        "median_os_non_responders": s["groups"]
-        .get("predicted non-responder", {})
-        .get("median_time"),
+        "median_os_responders": s["groups"].get(RESPONDER_LABELS[True], {}).get("median_time"),
+        "median_os_non_responders": s["groups"].get(RESPONDER_LABELS[False], {}).get("median_time"),
         "median_split_refused": refused,
     }
     return row, evaluation.table
@@ -266,9 +264,7 @@ def _run(
     plot_kaplan_meier(
         t["time_months"],
         t["event"],
-        t["predicted_responder"].map(
-            {True: "predicted responder", False: "predicted non-responder"}
-        ),
+        responder_groups(t["predicted_responder"]),
         out / "kaplan_meier.png",
         title=f"TCGA-COAD, 5-FU-treated: {DRUG} organoid model",
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from netmarker.cli.context import console, print_frame, print_json, store_from
-from netmarker.graph.store import summarize
 
 app = typer.Typer(help="Inspect, initialise or clear the graph store.", no_args_is_help=True)
 
@@ -17,6 +16,8 @@ def status(
 ) -> None:
     """Counts per network, target source and pathway collection, and every load's provenance."""
     import pandas as pd
+
+    from netmarker.graph.store import summarize
 
     store = store_from(ctx, existing=True)
     info = summarize(store)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from netmarker.errors import InputError
 from netmarker.graph.store import Dataset, GraphStore, LoadReport
-from netmarker.io.common import file_checksum
+from netmarker.io.common import file_checksum, require_file
 
 
 @dataclass
@@ -154,9 +154,7 @@ def load_pathways_file(
 
 
 def _checksum(path: Path) -> str:
-    if not path.is_file():
-        raise InputError(path, "file not found")
-    return file_checksum(path)
+    return file_checksum(require_file(path))
 
 
 def _options(**values: Any) -> dict[str, Any]:

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from netmarker._version import __version__
+from netmarker.defaults import DEFAULT_MIN_COVERAGE, DEFAULT_MIN_SIZE, DEFAULT_MIN_SPREAD
 from netmarker.errors import DataError, NetmarkerError, NotFoundError
 from netmarker.graph.store import GraphStore
 from netmarker.ids.drugs import DrugSynonyms
@@ -40,6 +41,7 @@ from netmarker.predict.evaluate import (
     BaselineResult,
     compare_baselines,
     cox_hazard_ratios,
+    responder_groups,
     response_metrics,
     split_responders,
     survival_test,
@@ -52,8 +54,6 @@ log = logging.getLogger(__name__)
 
 ScoreMethod = Literal["ssgsea", "mean_z"]
 WritePolicy = Literal["signal", "always", "never"]
-#: fewest measured genes for a module to be scored (the paper, Kong et al. 2020, used 2)
-DEFAULT_MIN_SIZE = 5
 
 
 @dataclass
@@ -292,13 +292,6 @@ def measured_genes(data: TrainingData, modules: dict[str, list[str]]) -> dict[st
     return {m: [g for g in dict.fromkeys(genes) if g in measured] for m, genes in modules.items()}
 
 
-#: default --min-coverage: share of a feature's training genes that must be measured now
-DEFAULT_MIN_COVERAGE = 0.8
-#: default --min-spread: prediction SD, as a share of the training response's SD, below which
-#: a median split separates noise
-DEFAULT_MIN_SPREAD = 0.1
-
-
 def module_coverage(
     model: TrainedModel,
     expression: pd.DataFrame,
@@ -513,9 +506,7 @@ def evaluate_survival(
             "event": [clin.loc[p, "event"] for p, _ in rows],
         }
     ).dropna(subset=["time_months", "event"])
-    groups = table.set_index("patient")["predicted_responder"].map(
-        {True: "predicted responder", False: "predicted non-responder"}
-    )
+    groups = responder_groups(table.set_index("patient")["predicted_responder"])
     survival = survival_test(
         groups,
         table.set_index("patient")["time_months"],
