@@ -142,9 +142,9 @@ def _apply(
 
 def _fit_on(modules: dict[str, list[str]], training: Any, seed: int, label: str) -> TrainedModel:
     scores = score_modules(training.expression, modules, method="ssgsea", min_size=5)
-    scored = {m: modules[m] for m in scores.scores.index}
+    scored = {m: modules[m] for m in scores.scores.columns}
     return train(
-        scores.scores.T,
+        scores.scores,
         training.response,
         method="ridge",
         top_n="cv",

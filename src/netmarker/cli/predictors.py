@@ -220,12 +220,13 @@ def features_command(
     sets_path = out.with_name(out.name.removesuffix(".tsv") + ".sets.tsv")
     coverage = scores.coverage.assign(scored_together=scored_together, min_size=min_size)
     write_table(coverage, sets_path)
-    write_table(scores.scores.rename_axis("module").reset_index(), out)
+    # samples x modules, as every table of module scores or model inputs
+    write_table(scores.scores.rename_axis("sample").reset_index(), out)
     summary = {
         "scored_together": scored_together,
-        "modules_scored": int(scores.scores.shape[0]),
+        "modules_scored": int(scores.scores.shape[1]),
         "modules_dropped": int((~coverage["kept"]).sum()),
-        "samples": int(scores.scores.shape[1]),
+        "samples": int(scores.scores.shape[0]),
         "min_size": min_size,
         "score": score.value,
         "normalize": scores.normalize,

@@ -138,7 +138,7 @@ def _from_reference(
     expression = pd.DataFrame(values, index=reference.index, columns=ids)
     measured = {m: [g for g in modules[m] if g in expression.index] for m in signal_modules}
     scores = score_modules(expression, measured, method="mean_z", min_size=1).scores
-    activity = scores.to_numpy().mean(axis=0)
+    activity = scores.to_numpy().mean(axis=1)
     activity = (activity - activity.mean()) / activity.std()
     # survival first: the mixture cohorts keep the draws the demo's patients always had
     time, event = _survival(rng, activity, effect)

@@ -173,8 +173,8 @@ def module_features(
         raise NetmarkerError(
             f"none of {drug}'s {len(modules)} proximal modules has >= {min_size} measured genes"
         )
-    scored = {m: modules[m] for m in scores.scores.index}
-    return drug, net, run, scored, scores.scores.T
+    scored = {m: modules[m] for m in scores.scores.columns}
+    return drug, net, run, scored, scores.scores
 
 
 def train_drug_model(
@@ -407,7 +407,7 @@ def predict_cohort(
         normalize=meta["normalize"],
         min_size=int(meta.get("min_size", 5)),
     )
-    predicted = predict(model, scores.scores.T, standardize=standardize)
+    predicted = predict(model, scores.scores, standardize=standardize)
     logistic = model.method == "logistic"
     if rule == "median" and not logistic:
         check_spread(predicted, meta.get("response_sd"), min_spread)
