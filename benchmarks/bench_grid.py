@@ -8,10 +8,16 @@ from a cache filled once. CPU time is reported next to wall time because the mac
 shared (wall time then mostly measures the other jobs).
 
     python benchmarks/bench_grid.py --runs 3                  # markdown on stdout
+    python benchmarks/bench_grid.py --runs 3 --old-full-grid  # + the old code on the full grid
     python benchmarks/bench_grid.py --one new --drugs 0       # one run (0 = all drugs), JSON
     python benchmarks/bench_grid.py --one old --drugs 400 --src DIR   # the old code in DIR
 
 "old" is netmarker as of commit 9ff45cf (the per-chunk null), extracted with ``git archive``.
+
+How long (2 free cores): per run ~35 s old sub-grid + ~15 s new sub-grid + ~45 s new full
+grid, plus ~10 s of start-up each, so ``--runs 3`` takes ~6 minutes (the first run also fills
+the distance cache, ~1 minute). ``--old-full-grid`` adds one run of the old code on the full
+grid: ~7 minutes more (~770 CPU s). On a loaded machine multiply by the load / 2.
 """
 
 from __future__ import annotations
@@ -69,6 +75,7 @@ def one_run(impl: str, n_drugs: int, n_random: int, cache: Path) -> dict:
         "wall_s": wall,
         "cpu_s": cpu,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "load_1min": os.getloadavg()[0],
         **{f"{k}_s": v for k, v in phases.items()},
     }
 
@@ -115,6 +122,9 @@ def main() -> None:
     ap.add_argument("--sub-grid", type=int, default=400, help="drugs of the old-vs-new sub-grid")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "netmarker-grid")
     ap.add_argument("--src", type=Path, help="PYTHONPATH for --one (the old code)")
+    ap.add_argument(
+        "--old-full-grid", action="store_true", help="also one run of the old code, full grid"
+    )
     args = ap.parse_args()
     if args.one:
         print(json.dumps(one_run(args.one, args.drugs, args.n_random, args.cache)))
@@ -130,13 +140,16 @@ def main() -> None:
             ]:
                 rows.setdefault(key, []).append(spawn(impl, n, args.n_random, args.cache, where))
                 print(key, json.dumps(rows[key][-1]), file=sys.stderr, flush=True)
+        if args.old_full_grid:
+            rows["old full grid"] = [spawn("old", 0, args.n_random, args.cache, src)]
+            print("old full grid", json.dumps(rows["old full grid"][-1]), file=sys.stderr)
     report(rows)
 
 
 def report(rows: dict[str, list[dict]]) -> None:
     print(f"medians of {len(next(iter(rows.values())))} runs; machine shared (see wall vs CPU)")
     print()
-    keys = ["wall_s", "cpu_s", "peak_rss_mib"]
+    keys = ["wall_s", "cpu_s", "peak_rss_mib", "load_1min"]
     phase_keys = ["target_draws_s", "_observed_sums_s", "_null_moments_s", "_frame_s"]
     print("| run | drugs | targets | rows | " + " | ".join(keys + phase_keys) + " |")
     print("| --- " * (4 + len(keys) + len(phase_keys)) + "|")
@@ -146,6 +159,7 @@ def report(rows: dict[str, list[dict]]) -> None:
         for k in keys + phase_keys:
             vals = [r[k] for r in runs if k in r]
             cells.append(f"{statistics.median(vals):.1f}" if vals else "")
+        cells[0] = f"{name} (x{len(runs)})"
         print("| " + " | ".join(str(c) for c in cells) + " |")
     print()
     for name, runs in rows.items():

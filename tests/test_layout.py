@@ -26,7 +26,7 @@ ROOMS: list[tuple[str, ...]] = [
     ("netmarker.io",),
     ("netmarker.graph",),
     ("netmarker.network",),
-    ("netmarker.modules", "netmarker.queries", "netmarker.explain"),
+    ("netmarker.modules", "netmarker.gridrun", "netmarker.queries", "netmarker.explain"),
     ("netmarker.predict",),
     ("netmarker.fetch",),
     ("netmarker.plots", "netmarker.htmlreport"),

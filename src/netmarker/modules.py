@@ -22,7 +22,7 @@ import difflib
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,9 @@ class ModuleRun:
     n_rows: int
     dropped: dict[str, Any] = field(default_factory=dict)
     version: str = __version__
+    #: proximity runs: counts of the rows (``gridrun.GridSummary``) and the best rows by z
+    summary: dict[str, Any] = field(default_factory=dict)
+    best: list[dict[str, Any]] = field(default_factory=list)
 
 
 def distance_cache_dir() -> Path:
@@ -124,16 +127,23 @@ def compute_proximity(
     cache_dir: Path | None = None,
     progress: Progress | None = None,
     dask: str | None = None,
+    z_cutoff: float | None = None,
+    top: int = 20,
 ) -> ModuleRun:
     """Network proximity of every drug (or ``drugs``) to every pathway; written to the store.
 
     ``dask`` (a scheduler address, ``tcp://HOST:8786``) runs the grid's blocks on that Dask
-    cluster; the rows are the same as a local run's.
+    cluster; the rows are the same as a local run's. However big the grid, a bounded number
+    of rows is in memory at a time (``netmarker.gridrun``); the store publishes the run only
+    once every row is written. ``run.summary`` counts the rows (pairs with ``z <= z_cutoff``,
+    default the paper's, and how many to expect by chance) and ``run.best`` holds the ``top``
+    rows by z, so big runs need not be read back.
     """
     # imported here: the numba kernels are heavy, and `netmarker --help` should stay instant
+    from netmarker.gridrun import GridSpool, GridSummary
     from netmarker.network.distances import cached_shortest_path_lengths
     from netmarker.network.graph import Network
-    from netmarker.network.proximity import collect, iter_proximity, prepare_grid
+    from netmarker.network.proximity import iter_proximity, prepare_grid
 
     net_name = resolve_network(store, network)
     targets = _drug_targets(store, drugs)
@@ -145,13 +155,6 @@ def compute_proximity(
     grid = prepare_grid(
         net, targets, pathways, n_random=n_random, min_bin_size=min_bin_size, seed=seed
     )
-    if dask:
-        from netmarker.network.cluster import connect, iter_proximity_dask
-
-        with connect(dask) as client:
-            result = collect(grid, iter_proximity_dask(grid, distances, client, progress=progress))
-    else:
-        result = collect(grid, iter_proximity(grid, distances, progress=progress))
     params = {
         "n_random": n_random,
         "min_bin_size": min_bin_size,
@@ -164,17 +167,45 @@ def compute_proximity(
         "pathways": _digest(pathways),
     }
     run = "prox-" + _digest(["proximity", params, inputs, __version__])[:12]
-    table = add_q_values(result.table).assign(network=net_name, run=run)
-    store.write_proximity(table)
-    dropped = result.dropped
+    summary = GridSummary(DEFAULT_Z_CUTOFF if z_cutoff is None else z_cutoff, top=top)
+    # pass 1: blocks of pathways x every drug to the spool; pass 2: chunks of drugs with their
+    # q to the store, which publishes them at the end (bounded rows in memory; gridrun)
+    with GridSpool(grid) as spool:
+        if dask:
+            from netmarker.network.cluster import connect, iter_proximity_dask
+
+            with connect(dask) as client:
+                for block in iter_proximity_dask(grid, distances, client, progress=progress):
+                    spool.add(block)
+        else:
+            for block in iter_proximity(grid, distances, progress=progress):
+                spool.add(block)
+
+        def chunks() -> Iterator[pd.DataFrame]:
+            if not grid.drugs or not grid.paths:
+                return
+            for rows in spool.chunks():
+                summary.add(rows)
+                yield rows.assign(network=net_name, run=run)
+
+        store.write_proximity_chunks(chunks())
     report = {
-        "targets_dropped": dropped[dropped["kind"] == "target"].to_dict("records"),
-        "pathway_genes_dropped": int((dropped["kind"] == "gene").sum()),
-        "drugs_skipped": result.skipped_drugs,
-        "pathways_skipped": result.skipped_pathways,
+        "targets_dropped": grid.dropped[grid.dropped["kind"] == "target"].to_dict("records"),
+        "pathway_genes_dropped": int((grid.dropped["kind"] == "gene").sum()),
+        "drugs_skipped": grid.skipped_drugs,
+        "pathways_skipped": grid.skipped_pathways,
     }
     return ModuleRun(
-        run, "proximity", net_name, sorted(targets), params, inputs, len(table), dropped=report
+        run,
+        "proximity",
+        net_name,
+        sorted(targets),
+        params,
+        inputs,
+        summary.counts()["pairs"],
+        dropped=report,
+        summary=summary.counts(),
+        best=summary.best().to_dict("records"),
     )
 
 
@@ -364,22 +395,13 @@ def proximal_modules(
 def grid_summary(
     table: pd.DataFrame, z_cutoff: float = DEFAULT_Z_CUTOFF, top: int = 20
 ) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Counts of a big proximity run and its ``top`` rows by z (for ``compute --all``).
+    """Counts of a proximity table and its ``top`` rows by z (``gridrun.GridSummary``).
 
     Counts: drugs, pathways, pairs, pairs with ``z <= z_cutoff`` and how many of those to
     expect by chance if z were standard normal under the null, and drugs with at least one.
     """
-    from scipy.stats import norm
+    from netmarker.gridrun import GridSummary
 
-    proximal = table["z"] <= z_cutoff
-    counts = {
-        "drugs": int(table["drug"].nunique()),
-        "pathways": int(table["pathway"].nunique()),
-        "pairs": len(table),
-        "proximal_pairs": int(proximal.sum()),
-        "expected_by_chance": float(len(table) * norm.cdf(z_cutoff)),
-        "drugs_with_proximal": int(table.loc[proximal, "drug"].nunique()),
-    }
-    cols = [c for c in ["drug", "pathway", "distance", "z", "p", "q"] if c in table.columns]
-    best = table.nsmallest(top, ["z"])[cols].reset_index(drop=True)
-    return counts, best
+    summary = GridSummary(z_cutoff, top=top)
+    summary.add(table)
+    return summary.counts(), summary.best()

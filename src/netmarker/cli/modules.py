@@ -21,9 +21,8 @@ from netmarker.cli.context import (
 from netmarker.defaults import DEFAULT_SEED, DEFAULT_Z_CUTOFF
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from netmarker.graph import GraphStore
+    from netmarker.modules import ModuleRun
 
 #: the q cutoff the summary reports when none is given (selection stays by z)
 SUMMARY_Q_CUTOFF = 0.05
@@ -147,6 +146,8 @@ def compute(
                 seed=seed,
                 progress=tick,
                 dask=dask,
+                z_cutoff=z_cutoff,
+                top=_TOP_ROWS,
             )
         else:
             run = compute_propagation(
@@ -174,8 +175,7 @@ def compute(
             f"{', '.join(skipped[:10])}{more}"
         )
     if method is Method.proximity and all_drugs:  # a summary and the best rows, not every drug
-        res = store.proximity(network=run.network)
-        _print_grid(run.run, res[res["run"] == run.run], z_cutoff, time.perf_counter() - started)
+        _print_grid(run, z_cutoff, time.perf_counter() - started)
         console.print(
             f"all rows: in the store ({store.location}); per drug: "
             "`netmarker modules show --drug NAME`",
@@ -214,11 +214,12 @@ def compute(
         )
 
 
-def _print_grid(run: str, rows: pd.DataFrame, z_cutoff: float | None, seconds: float) -> None:
-    from netmarker.modules import grid_summary
+def _print_grid(run: ModuleRun, z_cutoff: float | None, seconds: float) -> None:
+    """The summary the run counted as its rows passed (they are not read back)."""
+    import pandas as pd
 
     z = DEFAULT_Z_CUTOFF if z_cutoff is None else z_cutoff
-    counts, best = grid_summary(rows, z_cutoff=z, top=_TOP_ROWS)
+    counts, best = run.summary, pd.DataFrame.from_records(run.best)
     console.print(
         f"{counts['drugs']:,} drugs x {counts['pathways']:,} pathways = {counts['pairs']:,} "
         f"pairs in {seconds:.1f} s; {counts['proximal_pairs']:,} pairs with z <= {z} "
@@ -227,7 +228,7 @@ def _print_grid(run: str, rows: pd.DataFrame, z_cutoff: float | None, seconds: f
         highlight=False,
         soft_wrap=True,
     )
-    print_frame(best, title=f"run {run}: the {len(best)} pairs with the lowest z")
+    print_frame(best, title=f"run {run.run}: the {len(best)} pairs with the lowest z")
 
 
 @app.command("show")

@@ -24,13 +24,14 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import re
 import secrets
 import shutil
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,8 @@ _TABLES: dict[str, list[str]] = {
     "propagation": PROPAGATION_COLUMNS,
     "biomarkers": BIOMARKER_COLUMNS,
 }
+#: the order of the rows of the proximity table
+_PROXIMITY_ORDER = ["drug", "network", "z", "pathway"]
 _EDGE_PREFIX = "edges-"
 _MANIFEST = "MANIFEST.json"
 _FORMAT = "netmarker-embedded-1"
@@ -293,11 +296,13 @@ class EmbeddedStore:
     def _publish(
         self,
         old: _Snapshot | None,
-        changes: dict[str, pd.DataFrame | None],
+        changes: Mapping[str, pd.DataFrame | Callable[[Path], tuple[int, str]] | None],
         *,
         keep_tables: bool = True,
     ) -> _Snapshot:
-        """Write ``changes`` (a None value drops that table) over ``old`` as the new state."""
+        """Write ``changes`` over ``old`` as the new state: a DataFrame replaces its table, a
+        function writes it (into the file it is given; returns its size and SHA-256), None
+        drops it."""
         number = old.number + 1 if old is not None else 1
         name = f"snap-{number:06d}-{secrets.token_hex(4)}"
         tmp = self.path / f".tmp-{name}"
@@ -310,7 +315,9 @@ class EmbeddedStore:
                     if table not in changes:
                         manifest[f"{table}.parquet"] = self._carry(old, table, tmp)
             for table, df in changes.items():
-                if df is not None:
+                if callable(df):
+                    manifest[f"{table}.parquet"] = df(tmp / f"{table}.parquet")
+                elif df is not None:
                     manifest[f"{table}.parquet"] = _write_parquet(df, tmp / f"{table}.parquet")
             _step("tables-written")
             body = json.dumps(
@@ -562,9 +569,63 @@ class EmbeddedStore:
             changes[table] = typed_frame(merged.sort_values(order, kind="stable"), columns)
 
     def write_proximity(self, results: pd.DataFrame) -> None:
-        self._replace_results(
-            "proximity", results, ["drug", "network"], ["drug", "network", "z", "pathway"]
-        )
+        self._replace_results("proximity", results, ["drug", "network"], _PROXIMITY_ORDER)
+
+    def write_proximity_chunks(self, chunks: Iterable[pd.DataFrame]) -> int:
+        """Stream the chunks into the next snapshot's proximity table, merged in order with the
+        kept rows of the live one (both read and written a chunk at a time); published when
+        the last chunk is written, as every write is."""
+        parts = iter(chunks)
+        first = next(parts, None)
+        if first is None:
+            return 0
+        written = 0
+        with self._locked():
+            old = self._current()  # a missing or damaged CURRENT stops the write here
+
+            def new_rows() -> Iterator[pd.DataFrame]:
+                nonlocal written
+                for chunk in itertools.chain([first], parts):
+                    written += len(chunk)
+                    yield typed_frame(chunk, PROXIMITY_COLUMNS)
+
+            def write(file: Path) -> tuple[int, str]:
+                kept = self._iter_table(old, "proximity") if old is not None else iter(())
+                merged = _merge_groups(new_rows(), kept, ["drug", "network"], _PROXIMITY_ORDER)
+                return _write_parquet_parts(merged, file, PROXIMITY_COLUMNS)
+
+            self._sweep(old)
+            self._publish(old, {"proximity": write})
+        return written
+
+    def _iter_table(
+        self, snap: _Snapshot, table: str, batch_rows: int = 250_000
+    ) -> Iterator[pd.DataFrame]:
+        """One table of ``snap`` in batches of rows, verified against the manifest first."""
+        file = snap.dir / f"{table}.parquet"
+        expected = None if snap.files is None else snap.files.get(file.name)
+        if (snap.files is not None and expected is None) or (
+            expected is None and not file.exists()
+        ):
+            return
+        try:
+            entry = _file_digest(file)
+        except FileNotFoundError:
+            raise self._damaged(f"{file} is missing") from None
+        if expected is not None and entry != expected:
+            raise self._damaged(f"{file} does not match its checksum")
+        try:
+            batches = pq.ParquetFile(file).iter_batches(batch_size=batch_rows)
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            raise self._damaged(f"{file} is not a readable Parquet file ({exc})") from None
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                return
+            except (pa.ArrowException, OSError, ValueError) as exc:
+                raise self._damaged(f"{file} is not a readable Parquet file ({exc})") from None
+            yield typed_frame(batch.to_pandas(), _TABLES[table])
 
     def proximity(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
         return _select(self._table("proximity"), drug=drug, network=network)
@@ -858,6 +919,111 @@ def _write_parquet(df: pd.DataFrame, file: Path) -> tuple[int, str]:
     data = sink.getvalue().to_pybytes()
     _write_durably(file, data)
     return len(data), hashlib.sha256(data).hexdigest()
+
+
+def _write_parquet_parts(
+    parts: Iterable[pd.DataFrame], file: Path, columns: list[str]
+) -> tuple[int, str]:
+    """Write a table from its parts (one row group each) durably, holding one part at a time;
+    return its size and SHA-256 for the manifest."""
+    writer: pq.ParquetWriter | None = None
+    try:
+        for part in parts:
+            if part.empty:
+                continue
+            schema = None if writer is None else writer.schema
+            table = pa.Table.from_pandas(part, preserve_index=False, schema=schema)
+            if writer is None:
+                writer = pq.ParquetWriter(file, table.schema)
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:
+        return _write_parquet(_empty(columns), file)
+    with open(file, "rb+") as fh:
+        os.fsync(fh.fileno())
+    return _file_digest(file)
+
+
+def _file_digest(file: Path) -> tuple[int, str]:
+    """Size and SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(file, "rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return size, digest.hexdigest()
+
+
+def _merge_groups(
+    new: Iterator[pd.DataFrame], old: Iterator[pd.DataFrame], keys: list[str], order: list[str]
+) -> Iterator[pd.DataFrame]:
+    """Two streams of rows, each in ``keys`` order, as one stream in ``order`` (which starts
+    with ``keys``); the rows of a key present in ``new`` replace ``old``'s rows of that key.
+
+    Holds the pending rows of each stream only: rows whose key is below the last key read of
+    every unfinished stream are complete, so they are sorted and passed on.
+    """
+    streams = [new, old]
+    pending: list[pd.DataFrame | None] = [None, None]
+    live = [True, True]
+    replaced: set[tuple[str, ...]] = set()
+
+    def last_key(frame: pd.DataFrame) -> tuple[str, ...]:
+        return tuple(str(v) for v in frame[keys].iloc[-1])
+
+    def pull(i: int) -> None:
+        for part in streams[i]:
+            if part.empty:
+                continue
+            if i == 0:
+                if pending[0] is not None and _below(part.iloc[:1], keys, last_key(pending[0]))[0]:
+                    raise ValueError(f"chunks are not in {keys} order")
+                uniq = part[keys].drop_duplicates().itertuples(index=False)
+                replaced.update(tuple(str(v) for v in k) for k in uniq)
+            prev = pending[i]
+            pending[i] = part if prev is None else pd.concat([prev, part], ignore_index=True)
+            return
+        live[i] = False
+
+    while True:
+        for i in (0, 1):
+            if pending[i] is None and live[i]:
+                pull(i)
+        if pending[0] is None and pending[1] is None:
+            return
+        ends = [last_key(f) for i, f in enumerate(pending) if live[i] and f is not None]
+        boundary = min(ends) if ends else None
+        out = []
+        for i, frame in enumerate(pending):
+            if frame is None:
+                continue
+            before = np.ones(len(frame), dtype=bool)
+            if boundary is not None:
+                before = _below(frame, keys, boundary)
+            done, rest = frame[before], frame[~before]
+            if i == 1 and not done.empty:
+                done = done[~done.set_index(keys).index.isin(list(replaced))]
+            out.append(done)
+            pending[i] = None if rest.empty else rest.reset_index(drop=True)
+        rows = pd.concat([f for f in out if not f.empty] or [out[0]], ignore_index=True)
+        if not rows.empty:
+            yield rows.sort_values(order, kind="stable", ignore_index=True)
+        else:  # nothing below the boundary yet: read on in the streams that end at it
+            for i, frame in enumerate(pending):
+                if live[i] and frame is not None and last_key(frame) == boundary:
+                    pull(i)
+
+
+def _below(frame: pd.DataFrame, keys: list[str], bound: tuple[str, ...]) -> np.ndarray:
+    """Which rows' ``keys`` sort before ``bound`` (lexicographically, as tuples)."""
+    below = np.zeros(len(frame), dtype=bool)
+    for column, value in reversed(list(zip(keys, bound, strict=True))):
+        col = frame[column].to_numpy()
+        below = (col < value) | ((col == value) & below)
+    return below
 
 
 def _write_durably(file: Path, data: bytes) -> None:

@@ -38,12 +38,13 @@ under ``cypher/``.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import os
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -670,21 +671,33 @@ class Neo4jStore:
         that died) are deleted in batches.
         """
         results = typed_frame(results, columns)
+        for network, part in results.groupby("network", sort=True):
+            self._write_result_chunks(kind, str(network), [part], columns)
+
+    def _write_result_chunks(
+        self, kind: str, network: str, chunks: Iterable[pd.DataFrame], columns: list[str]
+    ) -> int:
+        """``_write_results`` of one network's rows arriving in chunks (one held at a time):
+        each chunk's nodes are merged and its rows staged as it comes, all published at the end.
+        Returns the rows written."""
+        validate_network_name(network)
         target = columns[1]  # pathway | gene
         values = [c for c in columns if c not in ("drug", target, "network", "run")]
-        for network, part in results.groupby("network", sort=True):
-            validate_network_name(str(network))
-            write = _new_id()
-            drugs = sorted(part["drug"].unique().tolist())
-            nodes = {"drugs": drugs, "targets": sorted(part[target].unique().tolist())}
-            self._write(
-                lambda tx, n=network: tx.run(cypher("load/ensure_network"), network=n).consume()
-            )
-            with self._network_lock(str(network)) as lock:
+        write = _new_id()
+        drugs: set[str] = set()
+        n_rows = 0
+        self._write(lambda tx: tx.run(cypher("load/ensure_network"), network=network).consume())
+        with self._network_lock(network) as lock:
+            for chunk in chunks:
+                part = typed_frame(chunk, columns)
+                if (part["network"] != network).any():
+                    raise ValueError(f"a chunk of {kind} rows is not all of network {network!r}")
+                names = sorted(part["drug"].unique().tolist())
+                nodes = {"drugs": names, "targets": sorted(part[target].unique().tolist())}
                 with _timed(f"{kind}: merge drug and target nodes"):
                     self._commit(
                         [(f"write/merge_{kind}_nodes", nodes)],
-                        f"{len(drugs):,} drugs per write-back; write fewer drugs at once",
+                        f"{len(names):,} drugs per write-back; write fewer drugs at once",
                     )
                 with _timed(f"{kind}: stage {len(part):,} rows"):
                     for run, rows in part.groupby("run", sort=True):
@@ -692,18 +705,22 @@ class Neo4jStore:
                         for start in range(0, len(rows), self.batch_size):
                             batch = rows.iloc[start : start + self.batch_size]
                             self._stage_batch(kind, batch, target, values, constant)
-                with _timed(f"{kind}: publish"):
-                    lock.run(
-                        cypher(f"write/publish_{kind}"), drugs=drugs, network=network, write=write
-                    ).consume()
-            # under the lock again: no other write-back is staging meanwhile
-            with self._network_lock(str(network)), _timed(f"{kind}: drop superseded rows"):
-                self._auto_commit(
-                    f"write/drop_stale_{kind}",
-                    drugs=drugs,
-                    network=network,
-                    batch_size=self.batch_size,
-                )
+                drugs.update(names)
+                n_rows += len(part)
+            if not drugs:
+                return 0
+            with _timed(f"{kind}: publish"):
+                publish = cypher(f"write/publish_{kind}")
+                lock.run(publish, drugs=sorted(drugs), network=network, write=write).consume()
+        # under the lock again: no other write-back is staging meanwhile
+        with self._network_lock(network), _timed(f"{kind}: drop superseded rows"):
+            self._auto_commit(
+                f"write/drop_stale_{kind}",
+                drugs=sorted(drugs),
+                network=network,
+                batch_size=self.batch_size,
+            )
+        return n_rows
 
     def _stage_batch(
         self,
@@ -738,6 +755,16 @@ class Neo4jStore:
 
     def write_proximity(self, results: pd.DataFrame) -> None:
         self._write_results("proximity", results, PROXIMITY_COLUMNS)
+
+    def write_proximity_chunks(self, chunks: Iterable[pd.DataFrame]) -> int:
+        parts = iter(chunks)
+        first = next(parts, None)
+        if first is None or first.empty:
+            return 0 if first is None else self.write_proximity_chunks(parts)
+        network = str(first["network"].iat[0])
+        return self._write_result_chunks(
+            "proximity", network, itertools.chain([first], parts), PROXIMITY_COLUMNS
+        )
 
     def proximity(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
         rows = self._table("proximity", drug=drug, network=network)

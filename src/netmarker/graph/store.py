@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
@@ -181,6 +182,13 @@ class GraphStore(Protocol):
     # -- results of the query layer and of predictors -----------------------------------------
     def write_proximity(self, results: pd.DataFrame) -> None:
         """Replace the proximity rows of each (drug, network) present in ``results``."""
+        ...
+
+    def write_proximity_chunks(self, chunks: Iterable[pd.DataFrame]) -> int:
+        """``write_proximity`` for results of any size, one chunk of rows at a time: rows of one
+        network, chunks holding whole drugs in drug order, each sorted by (drug, z, pathway).
+        Nothing is visible until the last chunk is written (then all at once); a failed or
+        killed write leaves the store as it was. Returns the rows written."""
         ...
 
     def proximity(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
