@@ -28,7 +28,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ENTRY = "import sys; sys.argv = ['netmarker', *sys.argv[1:]]; from netmarker.cli import main; main()"
+ENTRY = (
+    "import sys; sys.argv = ['netmarker', *sys.argv[1:]]; from netmarker.cli import main; main()"
+)
 #: the cases: what a user types; the failing one names a file that does not exist
 CASES = {
     "--help": ["--help"],
