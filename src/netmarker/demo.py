@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from netmarker._version import __version__
+from netmarker.defaults import DEFAULT_SEED, DEFAULT_Z_CUTOFF
 from netmarker.errors import NetmarkerError
 from netmarker.evaluation import EvaluationFiles, write_evaluation
 from netmarker.graph.embedded import EmbeddedStore
@@ -34,8 +35,6 @@ from netmarker.htmlreport import write_report
 from netmarker.io.common import file_checksum
 from netmarker.io.output import write_json, write_table, write_text
 from netmarker.modules import (
-    DEFAULT_SEED,
-    DEFAULT_Z_CUTOFF,
     compute_proximity,
     proximity_summary,
 )

@@ -37,7 +37,7 @@ class DataError(InputError, ValueError):
     non-zero) and a ``ValueError`` (so library callers can catch it the scikit-learn way).
     """
 
-    def __init__(self, what: str, problem: str) -> None:
+    def __init__(self, what: str | Path, problem: str) -> None:
         super().__init__(what, problem)
 
 

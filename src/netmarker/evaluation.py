@@ -16,7 +16,12 @@ from typing import Any
 import pandas as pd
 
 from netmarker._version import __version__
-from netmarker.io.clinical import read_ding2016_response, read_survival, survival_covariates
+from netmarker.io.clinical import (
+    Endpoint,
+    read_ding2016_response,
+    read_survival,
+    survival_covariates,
+)
 from netmarker.io.common import file_checksum
 from netmarker.io.output import write_json, write_table
 from netmarker.io.predictions import read_predictions
@@ -101,7 +106,7 @@ def evaluate_files(
     out: str | Path,
     *,
     cancer_types: list[str] | None = None,
-    endpoint: str = "OS",
+    endpoint: Endpoint = "OS",
     covariates: list[str] | None = None,
     responses: str | Path | None = None,
     drug: str | None = None,
@@ -113,7 +118,8 @@ def evaluate_files(
     the Cox models for, then :func:`write_evaluation` into ``out``."""
     pred = read_predictions(predictions)
     surv = read_survival(clinical, cancer_types=cancer_types or None, endpoint=endpoint)
-    adjust, sources = None, {}
+    adjust: pd.DataFrame | None = None
+    sources: dict[str, str] = {}
     if covariates:
         adjust, sources = survival_covariates(clinical, surv["patient"], covariates)
     observed = None if responses is None else read_ding2016_response(responses, drug=drug)

@@ -114,7 +114,7 @@ def resolve_pathway(store: GraphStore, name: str) -> str:
     ids = store.pathways()["pathway"].tolist()
     if name in ids:
         return name
-    upper = {p.upper(): p for p in ids}
+    upper: dict[str, str] = {p.upper(): p for p in ids}
     if name.upper() in upper:
         return upper[name.upper()]
     close = difflib.get_close_matches(name.upper(), list(upper), n=5, cutoff=0.6)
@@ -260,7 +260,8 @@ def _assemble(
     ok = t_frame["status"] == "ok"
     distance = float(t_frame.loc[ok, "distance"].mean()) if ok.any() else float("nan")
     target_set, member_set = set(targets), set(members)
-    genes, edges = set(), set()
+    genes: set[str] = set()
+    edges: set[tuple[str, ...]] = set()
     for p in p_frame["path"]:
         nodes = p.split(" > ")
         genes.update(nodes)
@@ -296,13 +297,14 @@ def to_networkx(expl: Explanation) -> Any:
     """The subnetwork as a ``networkx.Graph``: node attributes role, degree, target distance."""
     import networkx as nx
 
-    graph = nx.Graph(drug=expl.drug, pathway=expl.pathway, network=expl.network)
+    graph: nx.Graph[str] = nx.Graph(drug=expl.drug, pathway=expl.pathway, network=expl.network)
     dist = dict(zip(expl.targets["target"], expl.targets["distance"], strict=True))
-    for row in expl.genes.itertuples(index=False):
-        attrs: dict[str, Any] = {"role": row.role, "degree": int(row.degree)}
-        if row.gene in dist:
-            attrs["distance"] = int(dist[row.gene])
-        graph.add_node(row.gene, **attrs)
+    genes = expl.genes
+    for gene, role, degree in zip(genes["gene"], genes["role"], genes["degree"], strict=True):
+        attrs: dict[str, Any] = {"role": role, "degree": int(degree)}
+        if gene in dist:
+            attrs["distance"] = int(dist[gene])
+        graph.add_node(gene, **attrs)
     graph.add_edges_from(expl.edges.itertuples(index=False, name=None))
     return graph
 

@@ -88,14 +88,14 @@ def resolve_drug(store: GraphStore, name: str) -> str:
         return wanted
     for drug, synonyms in zip(drugs["drug"], drugs["synonyms"], strict=True):
         if wanted in synonyms.split("|"):
-            return drug
+            return str(drug)
     close = difflib.get_close_matches(wanted, names, n=5, cutoff=0.6)
     hint = f"; close matches: {', '.join(close)}" if close else ""
     raise NotFoundError(f"unknown drug {name!r} ({len(names)} drugs in the store){hint}")
 
 
 def _gene_sets(frame: pd.DataFrame, key: str) -> dict[str, list[str]]:
-    return {k: sorted(g["gene"].unique()) for k, g in frame.groupby(key, sort=True)}
+    return {str(k): sorted(g["gene"].unique()) for k, g in frame.groupby(key, sort=True)}
 
 
 def _digest(obj: Any) -> str:
@@ -205,7 +205,7 @@ def compute_proximity(
         summary.counts()["pairs"],
         dropped=report,
         summary=summary.counts(),
-        best=summary.best().to_dict("records"),
+        best=[{str(k): v for k, v in row.items()} for row in summary.best().to_dict("records")],
     )
 
 

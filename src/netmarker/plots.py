@@ -20,10 +20,12 @@ from netmarker.io.output import atomic_path
 from netmarker.predict.evaluate import align_survival, survival_test
 
 if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
     from netmarker.explain import Explanation
 
 #: the house style: one font size ladder, no top/right spines, light grid
-STYLE: dict[str, Any] = {
+STYLE: dict[RcKeyType, Any] = {
     "font.size": 9,
     "axes.titlesize": 10,
     "axes.labelsize": 9,

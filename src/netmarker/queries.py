@@ -17,10 +17,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netmarker.defaults import DEFAULT_Z_CUTOFF
 from netmarker.errors import NotFoundError
 from netmarker.explain import resolve_pathway
-from netmarker.graph.store import PROXIMITY_COLUMNS, GraphStore
-from netmarker.modules import DEFAULT_Z_CUTOFF, resolve_drug, resolve_network
+from netmarker.graph.store import GraphStore
+from netmarker.modules import resolve_drug, resolve_network
+from netmarker.schema import PROXIMITY_COLUMNS
 
 #: one row per other drug, most similar first
 SIMILAR_COLUMNS = [
@@ -46,7 +48,8 @@ def drugs_near_pathway(
     only drugs with ``z <= z_cutoff`` unless ``z_cutoff`` is None."""
     pw = resolve_pathway(store, pathway)
     net_name = resolve_network(store, network)
-    if hasattr(store, "proximity_of_pathway"):
+    rows: pd.DataFrame
+    if hasattr(store, "proximity_of_pathway"):  # Neo4j: one query instead of all rows
         rows = store.proximity_of_pathway(pw, net_name)
     else:
         rows = store.proximity(network=net_name)
@@ -91,7 +94,7 @@ def similar_drugs(
             f"`netmarker modules compute --drug {name} --network {net_name}`"
         )
     rows = z_profiles(store, name, net_name)
-    out = [_similarity(other, g, z_cutoff) for other, g in rows.groupby("other", sort=True)]
+    out = [_similarity(str(other), g, z_cutoff) for other, g in rows.groupby("other", sort=True)]
     table = pd.DataFrame(out, columns=SIMILAR_COLUMNS)
     table = table.sort_values(
         ["jaccard", "z_correlation", "drug"], ascending=[False, False, True], na_position="last"

@@ -30,10 +30,11 @@ import numpy as np
 import pandas as pd
 
 from netmarker._version import __version__
+from netmarker.defaults import DEFAULT_SEED
 from netmarker.demo import DRUG, FILES, NETWORK, default_data_dir
 from netmarker.errors import NetmarkerError
-from netmarker.fetch.download import HttpOptions
 from netmarker.fetch.gdc import GDC_API, GdcClient, fetch_gdc
+from netmarker.fetch.sources import HttpOptions
 from netmarker.graph.embedded import EmbeddedStore
 from netmarker.graph.loading import load_network_file, load_pathways_file, load_targets_file
 from netmarker.ids.drugs import DrugSynonyms
@@ -42,7 +43,7 @@ from netmarker.io.clinical import read_survival, read_tcga_biotab_drug, split_dr
 from netmarker.io.common import file_checksum
 from netmarker.io.gdc import read_gdc_files
 from netmarker.io.output import write_json, write_table, write_text
-from netmarker.modules import DEFAULT_SEED, compute_proximity
+from netmarker.modules import compute_proximity
 from netmarker.plots import plot_kaplan_meier
 from netmarker.predict.evaluate import RESPONDER_LABELS, random_modules, responder_groups
 from netmarker.predict.features import score_modules
@@ -271,7 +272,7 @@ def _run(
 
     say("baseline: all pathways")
     members = store.members()
-    all_modules = {p: g["gene"].tolist() for p, g in members.groupby("pathway")}
+    all_modules = {str(p): g["gene"].tolist() for p, g in members.groupby("pathway")}
     rows["all pathways"], _ = _apply(
         _fit_on(all_modules, training, seed, "all"), patients, survival
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import typer
 
@@ -90,13 +91,14 @@ app.add_typer(reproduce.app, name="reproduce", rich_help_panel="Start here")
 app.add_typer(modules.app, name="modules", rich_help_panel="Query layer: drug-proximal modules")
 app.add_typer(plot.app, name="plot", rich_help_panel="Figures and reports")
 app.command("report", rich_help_panel="Figures and reports")(report.report_command)
-for _name, _command in [
+_predictors: list[tuple[str, Callable[..., None]]] = [
     ("features", predictors.features_command),
     ("train", predictors.train_command),
     ("cv", predictors.cv_command),
     ("predict", predictors.predict_command),
     ("evaluate", predictors.evaluate_command),
-]:
+]
+for _name, _command in _predictors:
     app.command(_name, rich_help_panel="Predictors")(_command)
 
 

@@ -200,7 +200,7 @@ def print_mapping(title: str, mapping: dict[str, Any]) -> None:
 
 @contextmanager
 def progress_bar(description: str, total: int | None = None) -> Iterator[Progress]:
-    """A progress bar on stderr (a spinner when ``total`` is unknown); task id 0."""
+    """A progress bar on stderr (a spinner when ``total`` is unknown), one task: ``task_ids[0]``."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,

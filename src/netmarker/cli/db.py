@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from netmarker.cli.context import console, print_frame, print_json, store_from
+
+if TYPE_CHECKING:
+    from netmarker.graph.embedded import EmbeddedStore
 
 app = typer.Typer(help="Inspect, initialise or clear the graph store.", no_args_is_help=True)
 
@@ -112,7 +117,7 @@ def remove(
     console.print(f"removed {kind} {name} from {store.location}: {done}", highlight=False)
 
 
-def _embedded(ctx: typer.Context, what: str):
+def _embedded(ctx: typer.Context, what: str) -> EmbeddedStore:
     from netmarker.errors import StoreError
     from netmarker.graph.embedded import EmbeddedStore
 

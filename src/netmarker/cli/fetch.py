@@ -46,7 +46,9 @@ def _source_command(source: str) -> None:
                 source,
                 dest,
                 options=_options(retries, backoff, 0.0, timeout),
-                progress=lambda done, total: bar.update(0, completed=done, total=total),
+                progress=lambda done, total: bar.update(
+                    bar.task_ids[0], completed=done, total=total
+                ),
             )
         print_frame(pd.DataFrame(records)[["file", "bytes", "sha256"]], title=f"{source} -> {dest}")
         console.print(
@@ -94,7 +96,9 @@ def gdc_command(
     with progress_bar(f"GDC {project}", total=1) as bar:
 
         def show(step: str, done: int, total: int | None) -> None:
-            bar.update(0, description=f"GDC {project}: {step}", completed=done, total=total)
+            bar.update(
+                bar.task_ids[0], description=f"GDC {project}: {step}", completed=done, total=total
+            )
 
         result = fetch_gdc(
             project,
@@ -150,7 +154,7 @@ def geo_command(
             base_url=base,
             options=_options(retries, backoff, 0.0, timeout),
             accession_map=accession_map,
-            step=lambda text: bar.update(0, description=f"GEO {series}: {text}"),
+            step=lambda text: bar.update(bar.task_ids[0], description=f"GEO {series}: {text}"),
         )
     print_mapping(
         f"GEO {result.series} -> {dest}",

@@ -133,7 +133,7 @@ def compute(
     with progress_bar(f"{method.value} modules", total=None) as bar:
 
         def tick(done: int, total: int) -> None:
-            bar.update(0, completed=done, total=total)
+            bar.update(bar.task_ids[0], completed=done, total=total)
 
         if method is Method.proximity:
             run = compute_proximity(
@@ -197,9 +197,9 @@ def compute(
         summary.insert(2, "proximal", summary["drug"].map(proximal))
         if summary.empty:
             return
-        shown = ["drug", "pathways", "proximal", "pass_z", "expected_z", "pass_q", "min_q"]
+        columns = ["drug", "pathways", "proximal", "pass_z", "expected_z", "pass_q", "min_q"]
         print_frame(
-            summary[shown],
+            summary[columns],
             title=f"proximal pathways ({_rule(z_cutoff, q_cutoff)})",
         )
         console.print(
@@ -262,6 +262,7 @@ def show(
     if pathway is not None:
         _show_pathway(store, pathway, network, None if all_rows else z_cutoff, fmt)
         return
+    assert drug is not None  # exactly one of --drug and --pathway, checked above
     name = resolve_drug(store, drug)
     net_name = resolve_network(store, network)
     chance = ""

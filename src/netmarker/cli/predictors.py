@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from netmarker.ids.drugs import DrugSynonyms
+    from netmarker.predict.fit import TopN
 
 
 class ScoreMethod(StrEnum):
@@ -105,7 +106,7 @@ class WritePolicy(StrEnum):
     never = "never"
 
 
-def _print_verdict(verdict: dict) -> None:
+def _print_verdict(verdict: dict[str, Any]) -> None:
     """The verdict line, its checks and its baselines."""
     from netmarker.predict.verdict import describe
 
@@ -123,7 +124,7 @@ def _print_verdict(verdict: dict) -> None:
     print_mapping("verdict evidence and baselines", evidence)
 
 
-def _top_n(value: str) -> int | str | None:
+def _top_n(value: str) -> TopN:
     if value == "cv":
         return "cv"
     if value == "all":
@@ -211,6 +212,7 @@ def features_command(
     else:
         from netmarker.predict.workflow import source_pathways
 
+        assert all_pathways is not None  # exactly one of --drug and --all-pathways, checked above
         modules = source_pathways(store, all_pathways)
         scored_together = f"all pathways of {all_pathways}"
     matrix = _expression_matrix(expression, sample_sheet)
@@ -297,7 +299,7 @@ def train_command(
             min_size=min_size,
             seed=seed,
             permutations=permutations,
-            progress=lambda done, total: bar.update(0, completed=done, total=total),
+            progress=lambda done, total: bar.update(bar.task_ids[0], completed=done, total=total),
         )
     save_model(model, out)
     written = write(store, model, write_biomarkers.value)
@@ -378,7 +380,7 @@ def cv_command(
             min_size=min_size,
             n_random=n_random,
             seed=seed,
-            progress=lambda done, total: bar.update(0, completed=done, total=total),
+            progress=lambda done, total: bar.update(bar.task_ids[0], completed=done, total=total),
         )
     with progress_bar(f"verdict for {data.drug}: label permutations", total=None) as bar:
         verdict = assess_drug_model(
@@ -392,7 +394,7 @@ def cv_command(
             min_size=min_size,
             seed=seed,
             permutations=permutations,
-            progress=lambda done, total: bar.update(0, completed=done, total=total),
+            progress=lambda done, total: bar.update(bar.task_ids[0], completed=done, total=total),
         )
     # nominal p-values of out-of-fold predictions are not valid: the verdict's p replaces them
     nominal = [c for c in result.table.columns if is_nominal_p(c)]
@@ -422,10 +424,10 @@ def cv_command(
     _print_verdict(verdict)
 
 
-def _threshold(value: str) -> str | float:
+def _threshold(value: str) -> Literal["median"] | float:
     """'median' or a finite number, checked before any file is read."""
     if value == "median":
-        return value
+        return "median"
     try:
         number = float(value)
     except ValueError as exc:
@@ -489,7 +491,8 @@ def predict_command(
     from netmarker.predict.workflow import module_coverage, predict_cohort, verdict_of
 
     model = load_model(model_path)
-    rule: str | float = threshold  # parsed by _threshold
+    # _threshold (the option's callback) has checked it: 'median' or a finite number
+    rule: Literal["median"] | float = "median" if threshold == "median" else float(threshold)
     if min_size is not None and min_size != model.metadata.get("min_size", 5):
         err_console.print(
             f"warning: --min-size {min_size} differs from the model's training value "

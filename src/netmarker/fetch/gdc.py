@@ -46,13 +46,13 @@ import requests
 from netmarker.errors import NetmarkerError
 from netmarker.fetch.download import (
     DownloadError,
-    HttpOptions,
     _describe,
     download,
     file_md5,
     http_session,
     update_manifest,
 )
+from netmarker.fetch.sources import HttpOptions
 from netmarker.io.clinical import DAYS_PER_MONTH
 from netmarker.io.common import file_checksum
 from netmarker.io.output import write_table
@@ -171,7 +171,8 @@ class GdcClient:
         try:
             resp = self.session.post(url, json=payload, timeout=self.options.timeout)
             resp.raise_for_status()
-            return resp.json()
+            answer: dict[str, Any] = resp.json()
+            return answer
         except requests.RequestException as exc:
             raise NetmarkerError(f"GDC request {url} failed: {_describe(exc)}") from exc
         except ValueError as exc:
@@ -184,7 +185,8 @@ class GdcClient:
         try:
             resp = self.session.get(f"{self.base_url}/status", timeout=self.options.timeout)
             resp.raise_for_status()
-            return resp.json()
+            answer: dict[str, Any] = resp.json()
+            return answer
         except (requests.RequestException, ValueError) as exc:
             raise NetmarkerError(
                 f"the GDC API at {self.base_url} is not reachable: {_describe(exc)}"
@@ -296,7 +298,11 @@ def fetch_gdc(
 
     raw = out / "raw"
     missing = [
-        r for r in table.itertuples() if not _verified(raw, r.file_id, r.file_name, r.md5sum)
+        r
+        for r, file_id, file_name, md5 in zip(
+            table.itertuples(), table["file_id"], table["file_name"], table["md5sum"], strict=True
+        )
+        if not _verified(raw, file_id, file_name, md5)
     ]
     records: list[dict[str, object]] = []
     failures: list[str] = []
@@ -545,12 +551,12 @@ def _write_expression(
     expr_dir.mkdir(parents=True, exist_ok=True)
     names = []
     suffix = f".{column}{'.log2' if log2 else ''}.tsv.gz"
-    for r in table.itertuples():
-        stem = r.file_name[: -len(".tsv")] if r.file_name.endswith(".tsv") else r.file_name
+    for file_id, file_name in zip(table["file_id"], table["file_name"], strict=True):
+        stem = file_name.removesuffix(".tsv")
         name = stem + suffix
         names.append(name)
         target = expr_dir / name
-        source = raw / r.file_id / r.file_name
+        source = raw / file_id / file_name
         if target.is_file() and target.stat().st_mtime >= source.stat().st_mtime:
             continue
         values = read_star_counts(source, column)

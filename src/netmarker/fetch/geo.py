@@ -22,20 +22,24 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from netmarker.errors import InputError, NetmarkerError
 from netmarker.fetch.download import (
     DownloadError,
-    HttpOptions,
     download,
     http_session,
     update_manifest,
 )
+from netmarker.fetch.sources import HttpOptions
 from netmarker.io.expression import read_expression, read_id_map
 from netmarker.io.genemaps import default_gene_mapper
 from netmarker.io.output import write_table
+
+if TYPE_CHECKING:
+    import requests
 
 GEO_BASE = "https://ftp.ncbi.nlm.nih.gov"
 
@@ -197,7 +201,7 @@ def _probe_map(
     gpl: str,
     base_url: str,
     out: Path,
-    session: object,
+    session: requests.Session,
     opts: HttpOptions,
     say: Step,
     result: GeoFetchResult,
@@ -216,7 +220,7 @@ def _probe_map(
             got = download(
                 folder + f"{sub}/{name}",
                 target,
-                session=session,  # type: ignore[arg-type]
+                session=session,
                 options=opts,
                 validate=gzip_problem,
             )

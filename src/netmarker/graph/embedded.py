@@ -42,7 +42,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from netmarker.errors import NotFoundError, StoreError
-from netmarker.graph.store import (
+from netmarker.graph.store import Dataset, LoadReport, summarize, typed_frame, validate_network_name
+from netmarker.schema import (
     BIOMARKER_COLUMNS,
     DATASET_COLUMNS,
     DRUG_COLUMNS,
@@ -53,11 +54,6 @@ from netmarker.graph.store import (
     PROPAGATION_COLUMNS,
     PROXIMITY_COLUMNS,
     TARGET_COLUMNS,
-    Dataset,
-    LoadReport,
-    summarize,
-    typed_frame,
-    validate_network_name,
 )
 
 _TABLES: dict[str, list[str]] = {
@@ -255,7 +251,8 @@ class EmbeddedStore:
         ):
             raise self._damaged(f"{file} does not match its checksum")
         try:
-            return pq.read_table(pa.BufferReader(data)).to_pandas()
+            frame: pd.DataFrame = pq.read_table(pa.BufferReader(data)).to_pandas()
+            return frame
         except (pa.ArrowException, OSError, ValueError) as exc:
             raise self._damaged(f"{file} is not a readable Parquet file ({exc})") from None
 
@@ -283,11 +280,12 @@ class EmbeddedStore:
             yield
 
     @contextlib.contextmanager
-    def _writer(self) -> Iterator[dict[str, pd.DataFrame]]:
-        """Collect changed tables; on success publish them as a new snapshot, atomically."""
+    def _writer(self) -> Iterator[dict[str, pd.DataFrame | None]]:
+        """Collect changed tables (None drops one); on success publish them as a new snapshot,
+        atomically."""
         with self._locked():
             old = self._current()  # a missing or damaged CURRENT stops the write here
-            changes: dict[str, pd.DataFrame] = {}
+            changes: dict[str, pd.DataFrame | None] = {}
             yield changes
             if changes:
                 self._sweep(old)
@@ -412,7 +410,7 @@ class EmbeddedStore:
         return LoadReport(dataset.dataset_id, dataset.kind, dataset.name, True, counts)
 
     def _finish(
-        self, changes: dict[str, pd.DataFrame], dataset: Dataset, counts: dict[str, int]
+        self, changes: dict[str, pd.DataFrame | None], dataset: Dataset, counts: dict[str, int]
     ) -> LoadReport:
         record = pd.DataFrame([dataset.record(counts)])
         known = changes.get("datasets")  # a replacing load has removed records already
@@ -444,7 +442,7 @@ class EmbeddedStore:
             table = f"{_EDGE_PREFIX}{name}"
             before = self._table(table)
             merged = pd.concat([before, edges], ignore_index=True)
-            merged = merged.groupby(["gene_a", "gene_b"], sort=True, as_index=False)["score"].max()
+            merged = merged.groupby(["gene_a", "gene_b"], sort=True)["score"].max().reset_index()
             changes[table] = typed_frame(merged, EDGE_COLUMNS)
             all_genes = self._merged_genes(genes, [edges["gene_a"], edges["gene_b"]])
             changes["genes"] = all_genes
@@ -496,7 +494,9 @@ class EmbeddedStore:
                 # the source's earlier load and its results go in the same snapshot
                 removed, _ = removal(self._table, "pathways", dataset.name)
                 changes.update(removed)
-                before_p, before_m = changes["pathways"], changes["members"]
+                kept_p, kept_m = removed["pathways"], removed["members"]
+                assert kept_p is not None and kept_m is not None  # a removal drops only edges
+                before_p, before_m = kept_p, kept_m
             # a pathway id belongs to one source; a reload with new metadata updates it
             merged_p = pd.concat([before_p, pathways]).drop_duplicates("pathway", keep="last")
             merged_m = pd.concat([before_m, members]).drop_duplicates()
@@ -734,7 +734,12 @@ class EmbeddedStore:
             if snap is not None and bad:
                 changes: dict[str, pd.DataFrame | None] = {t: None for t in bad}
                 if "datasets" not in bad:
-                    ds = typed_frame(self._read_file(snap, "datasets"), DATASET_COLUMNS)
+                    stored = self._read_file(snap, "datasets")
+                    ds = (
+                        _empty(DATASET_COLUMNS)
+                        if stored is None
+                        else typed_frame(stored, DATASET_COLUMNS)
+                    )
                     changes["datasets"] = ds[~ds.apply(_fed(bad), axis=1)]
                 self._publish(snap, changes)
                 done.append(
@@ -845,9 +850,9 @@ def removal(
     ):
         counts[count] = int(drop.sum())
         out[key] = frame[~drop]
-    for key, frame in out.items():
-        if frame is not None:
-            out[key] = frame.reset_index(drop=True)
+    for key, changed in out.items():
+        if changed is not None:
+            out[key] = changed.reset_index(drop=True)
     return out, counts
 
 
@@ -880,7 +885,7 @@ def _merge_drugs(before: pd.DataFrame, new: pd.DataFrame, named: pd.Series) -> p
     return typed_frame(merged, DRUG_COLUMNS)
 
 
-def _fed(bad: list[str]):
+def _fed(bad: list[str]) -> Callable[[pd.Series], bool]:
     """Row predicate on DATASET_COLUMNS: did this load fill one of the ``bad`` tables?"""
     kinds = {"targets": "targets", "drugs": "targets", "pathways": "pathways"}
     kinds["members"] = "pathways"

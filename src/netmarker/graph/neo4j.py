@@ -47,7 +47,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from neo4j import (
@@ -62,25 +62,28 @@ from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, Se
 
 from netmarker.errors import NotFoundError, StoreError
 from netmarker.graph.store import (
-    BIOMARKER_COLUMNS,
-    DATASET_COLUMNS,
-    DRUG_COLUMNS,
-    EDGE_COLUMNS,
-    GENE_COLUMNS,
-    MEMBER_COLUMNS,
     NEO4J_SCHEMES,
-    PATHWAY_COLUMNS,
-    PROPAGATION_COLUMNS,
-    PROXIMITY_COLUMNS,
-    TARGET_COLUMNS,
     Dataset,
     LoadReport,
     summarize,
     typed_frame,
     validate_network_name,
 )
+from netmarker.schema import (
+    BIOMARKER_COLUMNS,
+    DATASET_COLUMNS,
+    DRUG_COLUMNS,
+    EDGE_COLUMNS,
+    GENE_COLUMNS,
+    MEMBER_COLUMNS,
+    PATHWAY_COLUMNS,
+    PROPAGATION_COLUMNS,
+    PROXIMITY_COLUMNS,
+    TARGET_COLUMNS,
+)
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 # -- Cypher files ----------------------------------------------------------------------------
@@ -296,15 +299,20 @@ class Neo4jStore:
 
     def _table(self, name: str, **params: Any) -> list[list[Any]]:
         """The ``rows`` list that a ``cypher/read/<name>`` table query collects."""
-        return self._read(f"read/{name}", **params)[0][0]
+        rows: list[list[Any]] = self._read(f"read/{name}", **params)[0][0]
+        return rows
 
     def _count(self, name: str, **params: Any) -> int:
         return int(self._read(f"read/{name}", **params)[0][0])
 
-    def _write(self, work: Callable[[ManagedTransaction], Any]) -> Any:
+    def _write(self, work: Callable[[ManagedTransaction], _T]) -> _T:
         self._require_schema()
         with self._session() as session:
             return session.execute_write(work)
+
+    def _ensure_network(self, network: str) -> None:
+        """MERGE the (:Network) node (the lock that loads and write-backs take)."""
+        self._write(lambda tx: tx.run(cypher("load/ensure_network"), network=network).consume())
 
     def _write_batches(
         self,
@@ -389,7 +397,9 @@ class Neo4jStore:
         self._require_schema()
 
     # -- loads -------------------------------------------------------------------------------
-    def _begin(self, dataset: Dataset, before: dict[str, int]) -> tuple[LoadReport | None, dict]:
+    def _begin(
+        self, dataset: Dataset, before: dict[str, int]
+    ) -> tuple[LoadReport | None, dict[str, int]]:
         """Create (or find) the Dataset node; a completed one means the load is a no-op."""
         state = self._read("read/dataset_state", dataset_id=dataset.dataset_id)
         if state and state[0][0]:
@@ -404,8 +414,11 @@ class Neo4jStore:
             "options": json.dumps(dataset.options, sort_keys=True),
             "before": json.dumps(before, sort_keys=True),
         }
-        row = self._write(lambda tx: tx.run(cypher("load/dataset_begin"), params).single())
-        return None, json.loads(row["before"])
+        row = self._write(
+            lambda tx: tx.run(cypher("load/dataset_begin"), params).single(strict=True)
+        )
+        counted: dict[str, int] = json.loads(row["before"])
+        return None, counted
 
     def _finish(self, dataset: Dataset, counts: dict[str, int]) -> LoadReport:
         record = dataset.record(counts)
@@ -445,7 +458,7 @@ class Neo4jStore:
         """
         version = _new_id()
         batch = {"network": network, "batch_size": self.batch_size}
-        self._write(lambda tx: tx.run(cypher("load/ensure_network"), network=network).consume())
+        self._ensure_network(network)
         with self._network_lock(network) as lock:
             with _timed("drop what interrupted loads staged"):
                 self._auto_commit("load/drop_stale_interactions", **batch)
@@ -453,9 +466,8 @@ class Neo4jStore:
                 published = _frame_of(self._table_columns("edges", network=network), EDGE_COLUMNS)
                 if len(published):
                     both = pd.concat([published, unique], ignore_index=True)
-                    unique = both.groupby(["gene_a", "gene_b"], sort=True, as_index=False)[
-                        "score"
-                    ].max()
+                    pairs = both.groupby(["gene_a", "gene_b"], sort=True)["score"]
+                    unique = pairs.max().reset_index()
             with _timed("stage genes"):
                 self._write_each_batch("load/stage_genes", [row[:1] for row in gene_rows], {})
             with _timed(f"create {len(unique):,} interactions"):
@@ -468,7 +480,7 @@ class Neo4jStore:
         with self._network_lock(network), _timed("drop the old version"):
             self._auto_commit("load/drop_stale_interactions", **batch)
 
-    def _create_interactions(self, rows: list[list[Any]], network: str, version: str) -> None:
+    def _create_interactions(self, rows: list[list[Any]], network: str, version: int) -> None:
         """CREATE one batch of ``[gene_a, gene_b, score]`` rows of a staged network version,
         sent as columns with each gene looked up once, in a transaction of its own."""
         a, b, score = zip(*rows, strict=True)
@@ -517,7 +529,7 @@ class Neo4jStore:
         if known is not None:
             return known
         with _timed("deduplicate edges, genes (pandas)"):
-            unique = edges.groupby(["gene_a", "gene_b"], sort=True, as_index=False)["score"].max()
+            unique = edges.groupby(["gene_a", "gene_b"], sort=True)["score"].max().reset_index()
             _, gene_rows, _ = self._gene_step(genes, [unique["gene_a"], unique["gene_b"]])
         self._stage_and_publish(name, unique, gene_rows)
         with _timed("count after, finish"):
@@ -686,7 +698,7 @@ class Neo4jStore:
         write = _new_id()
         drugs: set[str] = set()
         n_rows = 0
-        self._write(lambda tx: tx.run(cypher("load/ensure_network"), network=network).consume())
+        self._ensure_network(network)
         with self._network_lock(network) as lock:
             for chunk in chunks:
                 part = typed_frame(chunk, columns)
@@ -849,17 +861,20 @@ class Neo4jStore:
         deletes an old version (readers no longer see them from the commit on)."""
         counts: dict[str, int] = {}
         with self._network_lock(name) as tx:
-            counts["edges"] = tx.run(cypher("read/count_network_edges"), network=name).single()["n"]
+            edges = tx.run(cypher("read/count_network_edges"), network=name).single(strict=True)
+            counts["edges"] = edges["n"]
             tx.run(cypher("remove/unpublish_network"), network=name).consume()
-            row = tx.run(cypher("remove/network_proximity"), network=name).single()
+            row = tx.run(cypher("remove/network_proximity"), network=name).single(strict=True)
             counts["proximity_rows"] = row["n"]
-            prop = tx.run(cypher("remove/network_propagation"), network=name).single()
+            prop = tx.run(cypher("remove/network_propagation"), network=name).single(strict=True)
             counts["propagation_rows"] = prop["n"]
             bio = tx.run(
                 cypher("remove/drug_results"), drugs=row["drugs"], type="BIOMARKER"
-            ).single()
+            ).single(strict=True)
             counts["biomarker_rows"] = bio["n"]
-            done = tx.run(cypher("remove/datasets"), kind="network", name=name, keep=None).single()
+            done = tx.run(cypher("remove/datasets"), kind="network", name=name, keep=None).single(
+                strict=True
+            )
             counts["datasets"] = done["n"]
         with self._network_lock(name):
             self._auto_commit(

@@ -12,12 +12,14 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 import pandas as pd
 
 IdKind = Literal["sample", "patient"]
 
+#: a Series or a DataFrame indexed by sample id (what ``to_available`` re-indexes)
+_Table = TypeVar("_Table", pd.Series, pd.DataFrame)
 _TCGA_BARCODE = re.compile(r"^TCGA-[A-Z0-9]{2}-[A-Z0-9]{4}", re.IGNORECASE)
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 
@@ -69,7 +71,7 @@ class IdMatch:
     def n_matched(self) -> int:
         return len(self.pairs)
 
-    def to_available(self, obj: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+    def to_available(self, obj: _Table) -> _Table:
         """``obj`` indexed by wanted ids -> its matched rows re-indexed by the available ids."""
         m = self.mapping
         kept = obj[obj.index.astype(str).isin(list(m))]

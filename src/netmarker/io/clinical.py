@@ -90,13 +90,15 @@ class ClinicalReport:
 
 def report_of(frame: pd.DataFrame) -> ClinicalReport:
     """The :class:`ClinicalReport` a reader attached to ``frame``."""
-    return frame.attrs["report"]
+    report: ClinicalReport = frame.attrs["report"]
+    return report
 
 
 def _clean_missing(df: pd.DataFrame) -> pd.DataFrame:
     """``[Not Available]``-style markers and empty strings -> NA (stripped strings kept)."""
-    out = df.apply(lambda s: s.str.strip())
-    return out.mask(out.apply(lambda s: s.str.match(_BRACKETED.pattern) | (s == "")))
+    out: pd.DataFrame = df.apply(lambda s: s.str.strip())
+    missing: pd.DataFrame = out.apply(lambda s: s.str.match(_BRACKETED.pattern) | (s == ""))
+    return out.mask(missing)
 
 
 def _read_biotab(path: str | Path, report: ClinicalReport) -> pd.DataFrame:
@@ -242,13 +244,12 @@ def read_tcga_biotab_drug(path: str | Path, synonyms: DrugSynonyms | None = None
     df = df[~no_name]
     rows = []
     unknown: set[str] = set()
-    for rec in df.itertuples(index=False):
-        rec_d = rec._asdict()
-        name = rec_d[name_col]
+    records = zip(df["patient"], df[name_col], df[resp_col], df["line"], strict=True)
+    for patient, name, response, line in records:
         drugs = split_drug_names(name, syn)
         unknown.update(d for d in drugs if d not in syn)
         for d in drugs:
-            rows.append((rec_d["patient"], d, name, rec_d[resp_col], rec_d["line"]))
+            rows.append((patient, d, name, response, line))
     out = pd.DataFrame(rows, columns=["patient", "drug", "drug_raw", "best_response", "record"])
     out["responder"] = responder(out["best_response"])
     extra = {
@@ -361,12 +362,12 @@ def read_ding2016_response(
             "barcode": df["patient.arr"].str.strip(),
             "drug_id": df.get("drug.id", pd.Series(pd.NA, index=df.index)),
             "drug_raw": df["drug.name"],
-            "start_days": pd.to_numeric(df.get("start.time"), errors="coerce"),
-            "end_days": pd.to_numeric(df.get("end.time"), errors="coerce"),
+            "start_days": _numeric_column(df, "start.time"),
+            "end_days": _numeric_column(df, "end.time"),
             "record": df["line"],
         }
     ).reset_index(drop=True)
-    out["drug_id"] = out["drug_id"].replace({"NA": pd.NA, "": pd.NA})
+    out["drug_id"] = out["drug_id"].mask(out["drug_id"].isin(["NA", ""]), pd.NA)
     unknown = out["responder"].isna()
     report.add(
         "records with an unrecognised response",
@@ -521,3 +522,10 @@ def _detect_survival(path: str | Path) -> SurvivalFormat:
     if "bcr_patient_barcode" in columns and "vital_status" in columns:
         return "biotab"
     return "table"
+
+
+def _numeric_column(df: pd.DataFrame, column: str) -> pd.Series:
+    """``column`` as numbers (unparseable -> NaN); all NaN when the table lacks it."""
+    if column not in df.columns:
+        return pd.Series(np.nan, index=df.index, dtype="float64")
+    return pd.to_numeric(df[column], errors="coerce")

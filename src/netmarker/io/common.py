@@ -37,7 +37,8 @@ def open_text(path: str | Path, encoding: str = "utf-8") -> IO[str]:
     if p.stat().st_size == 0:
         raise InputError(p, "file is empty")
     try:
-        raw: IO[bytes] = gzip.open(p, "rb") if _is_gzip(p) else open(p, "rb")  # noqa: SIM115
+        raw: gzip.GzipFile | io.BufferedReader
+        raw = gzip.open(p, "rb") if _is_gzip(p) else open(p, "rb")  # noqa: SIM115
     except OSError as exc:
         raise InputError(p, f"cannot open ({exc.strerror})") from None
     if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
@@ -67,15 +68,16 @@ class NotTextError(InputError):
 class _CheckedText(io.TextIOWrapper):
     """A text stream whose decoding and decompression errors name the file (InputError)."""
 
-    def __init__(self, path: Path, raw: IO[bytes], encoding: str) -> None:
-        super().__init__(raw, encoding=encoding, errors="strict", newline="")  # type: ignore[arg-type]
+    def __init__(self, path: Path, raw: gzip.GzipFile | io.BufferedReader, encoding: str) -> None:
+        super().__init__(raw, encoding=encoding, errors="strict", newline="")
         self.source = path
 
     def _error(self, exc: BaseException) -> InputError:
         kind = NotTextError if isinstance(exc, UnicodeDecodeError) else InputError
         return kind(self.source, read_problem(exc, self.encoding) or str(exc))
 
-    def __next__(self) -> str:
+    # typeshed gives TextIOWrapper the __next__ of _IOBase (bytes) too; a text stream yields str
+    def __next__(self) -> str:  # type: ignore[override]
         try:
             return super().__next__()
         except (UnicodeDecodeError, *GZIP_ERRORS) as exc:

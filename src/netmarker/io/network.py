@@ -242,10 +242,11 @@ def _read_headerless(
     if node_list is not None:
         ids = _read_node_list(Path(node_list))
         ma, mb = df["a"].map(ids), df["b"].map(ids)
-        row = _first_row(ma.isna() | mb.isna())
-        if row is not None:
-            bad = df["a"].iat[row] if pd.isna(ma.iat[row]) else df["b"].iat[row]
-            raise InputError(path, f"node index {bad} is not in {node_list}", line_of(row))
+        unknown = _first_row(ma.isna() | mb.isna())
+        if unknown is not None:
+            side = "a" if pd.isna(ma.iat[unknown]) else "b"
+            index: object = df[side].iat[unknown]
+            raise InputError(path, f"node index {index} is not in {node_list}", line_of(unknown))
         df["a"], df["b"] = ma, mb
         kind = _id_kind(path, df, id_type, line_of)
     elif fmt == "menche" or id_type == "entrez":
@@ -317,13 +318,15 @@ def _read_sif(path: Path, id_type: str) -> _Raw:
     return _Raw(df["a"], df["b"], _nan(len(df)), False, "sif", kind, line_of)
 
 
-def _read_csv(path: Path, sep: str, **kw: object) -> pd.DataFrame:
-    # only CSV quotes fields; elsewhere a stray '"' must not swallow the lines that follow
-    quoting = csv.QUOTE_MINIMAL if sep == "," else csv.QUOTE_NONE
+def _read_csv(
+    path: Path, sep: str, skiprows: int, header: int | None, usecols: list[int] | None = None
+) -> pd.DataFrame:
     try:
         return pd.read_csv(
-            path, sep=sep, quoting=quoting, dtype=str, keep_default_na=False, na_values=[""],
-            skip_blank_lines=True, engine="c", **kw,
+            path, sep=sep, dtype=str, keep_default_na=False, na_values=[""],
+            skip_blank_lines=True, engine="c", skiprows=skiprows, header=header, usecols=usecols,
+            # only CSV quotes fields; elsewhere a stray '"' must not swallow the following lines
+            quoting=csv.QUOTE_MINIMAL if sep == "," else csv.QUOTE_NONE,
         )  # fmt: skip
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
@@ -387,8 +390,8 @@ def _check_fields(
     if len(rows) == 0:
         return
     texts = line_of.locate(rows)
-    for row in rows:
-        number, text = texts[int(row)]
+    for row in map(int, rows):
+        number, text = texts[row]
         n_fields = len(_split(text, sep))
         if n_fields < need:
             raise InputError(path, f"row has {n_fields} field(s), expected {need}", number)
@@ -546,10 +549,10 @@ def _finish(
             raw.line_of(int(rows[row])),
         )
     rep.edges_dropped_unmapped = int((~mapped).sum())
-    sa, sb, score = sa[mapped].to_numpy(object), sb[mapped].to_numpy(object), score[mapped]
-    loops = sa == sb
+    ga, gb = sa[mapped].to_numpy(object), sb[mapped].to_numpy(object)
+    loops = ga == gb
     rep.self_loops = int(loops.sum())
-    edges = _merge_pairs(sa[~loops], sb[~loops], score.to_numpy(float)[~loops])
+    edges = _merge_pairs(ga[~loops], gb[~loops], score[mapped].to_numpy(float)[~loops])
     rep.duplicates_merged = int((~loops).sum()) - len(edges)
     if edges.empty:
         why = [f"{rep.edges_dropped_unmapped} with an id that maps to no gene"]

@@ -48,7 +48,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
             tmp.unlink()
 
 
-def _write_text(path: str | Path, write: Callable[[IO[str]], None]) -> Path:
+def _write_text(path: str | Path, write: Callable[[IO[str]], object]) -> Path:
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
         write(fh)
     return Path(path)

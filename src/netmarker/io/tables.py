@@ -83,8 +83,8 @@ def read_text_table(
                 path, "unclosed quote: the quoted field runs to the end", line
             ) from exc
         m = re.search(r"line (\d+)", str(exc))
-        line = int(m.group(1)) + skipped if m else None
-        raise InputError(path, f"ragged table: {str(exc).splitlines()[0]}", line) from exc
+        at = int(m.group(1)) + skipped if m else None
+        raise InputError(path, f"ragged table: {str(exc).splitlines()[0]}", at) from exc
     except pd.errors.EmptyDataError as exc:
         raise InputError(path, "no columns found", skipped + 1) from exc
     if isinstance(df.index, pd.MultiIndex):  # pandas' reading of rows 2+ fields too long

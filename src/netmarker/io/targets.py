@@ -162,9 +162,12 @@ def _detect(path: Path, header: str, first: str) -> str:
 def _rows(path: Path, delimiter: str, skip_header: bool = True) -> Iterator[tuple[int, list[str]]]:
     """``(line, fields)`` of non-blank rows (fields stripped)."""
     # only CSV quotes fields; in a TSV a stray '"' must not swallow the lines that follow
-    quoting = csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE
     with open_text(path) as fh:
-        reader = csv.reader(fh, delimiter=delimiter, quoting=quoting)
+        reader = csv.reader(
+            fh,
+            delimiter=delimiter,
+            quoting=csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE,
+        )
         try:
             last = 0
             for i, row in enumerate(reader):

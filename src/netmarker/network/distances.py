@@ -25,10 +25,10 @@ UNREACHABLE = 255
 _MAX_HOPS = 254
 
 
-def shortest_path_lengths(network: Network | sp.spmatrix) -> np.ndarray:
+def shortest_path_lengths(network: Network | sp.csr_matrix | sp.csr_array) -> np.ndarray:
     """Hop distances between all node pairs, as an ``n x n`` uint8 matrix (255 = unreachable).
 
-    Accepts a ``Network`` or any square symmetric sparse adjacency. Raises ValueError when a
+    Accepts a ``Network`` or a square symmetric CSR adjacency. Raises ValueError when a
     path is longer than 254 hops (no PPI network comes near; uint8 keeps 17k nodes in 300 MB).
     """
     adj = network.adjacency if isinstance(network, Network) else sp.csr_matrix(network)
@@ -89,7 +89,8 @@ def cached_shortest_path_lengths(network: Network, cache_dir: str | Path) -> np.
         Path(tmp).unlink(missing_ok=True)
         raise
     (cache / f"{prefix}.npy").unlink(missing_ok=True)  # the unchecked format of older versions
-    return np.load(path, mmap_mode="r", allow_pickle=False)
+    mapped: np.ndarray = np.load(path, mmap_mode="r", allow_pickle=False)
+    return mapped
 
 
 def _verified(path: Path, n: int) -> np.ndarray | None:
@@ -100,7 +101,7 @@ def _verified(path: Path, n: int) -> np.ndarray | None:
             digest = hashlib.file_digest(fh, "sha256").hexdigest()
         if digest != expected:
             return None
-        dist = np.load(path, mmap_mode="r", allow_pickle=False)
+        dist: np.ndarray = np.load(path, mmap_mode="r", allow_pickle=False)
     except (OSError, ValueError, EOFError):
         return None
     if dist.shape != (n, n) or dist.dtype != np.uint8:
@@ -119,7 +120,7 @@ class _HashingWriter:
         return self.fh.write(data)
 
     def save(self, array: np.ndarray) -> None:
-        np.save(self, array, allow_pickle=False)  # type: ignore[arg-type]
+        np.save(self, array, allow_pickle=False)
 
 
 def _remove_stale_temps(cache: Path) -> None:
@@ -178,10 +179,12 @@ def _bfs_all_pairs(indptr: np.ndarray, indices: np.ndarray, out: np.ndarray) -> 
                     visited[v] |= new
                     w = new
                     while w != zero:
-                        b = trailing_zeros(w)
+                        # numba types an intrinsic's __call__ as its compile-time hook
+                        # (context, src), not as the call that jitted code makes
+                        b = trailing_zeros(w)  # type: ignore[call-arg]
                         out[v, base + b] = level
                         w &= w - one
             frontier, nxt = nxt, frontier
             if too_long[blk]:
                 break
-    return too_long.any()
+    return bool(too_long.any())

@@ -51,7 +51,7 @@ def closest_paths(
     indptr, indices = adjacency.indptr, adjacency.indices
     dist = np.full(n, -1, dtype=np.int64)
     dist[source] = 0
-    frontier = np.array([source], dtype=np.int64)
+    frontier: np.ndarray = np.array([source], dtype=np.int64)  # then CSR indices (int32)
     level = 0
     # breadth-first, one level at a time, until the level holds a member
     while frontier.size and not is_member[frontier].any():

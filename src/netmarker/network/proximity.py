@@ -171,7 +171,7 @@ class ProximityGrid:
         self,
         distances: np.ndarray,
         t_off: np.ndarray,
-        g_arrays: tuple[np.ndarray, ...],
+        g_arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
         obs: np.ndarray,
         s1: np.ndarray,
         s2: np.ndarray,
@@ -465,10 +465,10 @@ def _null_moments(
         o = obs[p]
         for ri in range(n_draws):
             for d in range(n_d):
-                x = np.int64(xs[ri, d])
-                a[d] += x
-                b[d] += x * x
-                c[d] += np.int64(x <= o[d])
+                v = np.int64(xs[ri, d])
+                a[d] += v
+                b[d] += v * v
+                c[d] += np.int64(v <= o[d])
 
 
 @nb.njit(parallel=True, cache=True)

@@ -8,7 +8,7 @@ more sensitive, unless told otherwise).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -141,8 +141,8 @@ def response_metrics(
         raise DataError("responders", "predicted and observed responders share no patients")
     pred = predicted_responder.loc[common]
     obs = observed_responder.loc[common]
-    for name, s in (("predicted responders", pred), ("observed responders", obs)):
-        if s.isna().any() or not s.isin([True, False]).all():
+    for name, calls in (("predicted responders", pred), ("observed responders", obs)):
+        if calls.isna().any() or not calls.isin([True, False]).all():
             raise DataError(name, "must be True/False for every patient")
     p, o = pred.to_numpy(bool), obs.to_numpy(bool)
     tp, fp = int((p & o).sum()), int((p & ~o).sum())
@@ -153,7 +153,9 @@ def response_metrics(
         "confusion": {"tp": tp, "fp": fp, "tn": tn, "fn": fn},
         "sensitivity": tp / (tp + fn) if tp + fn else float("nan"),
         "specificity": tn / (tn + fp) if tn + fp else float("nan"),
-        "fisher_p": float(stats.fisher_exact([[tp, fp], [fn, tn]], alternative="greater").pvalue),
+        "fisher_p": float(
+            stats.fisher_exact(np.array([[tp, fp], [fn, tn]]), alternative="greater").pvalue
+        ),
         "auc": float("nan"),
     }
     if scores is not None:
@@ -170,7 +172,7 @@ def response_metrics(
 
 
 def random_modules(
-    sizes: Sequence[int], universe: Sequence[str], n_draws: int, seed: int
+    sizes: Sequence[int], universe: Iterable[str], n_draws: int, seed: int
 ) -> list[dict[str, list[str]]]:
     """``n_draws`` sets of random modules with the given ``sizes``, drawn from ``universe``."""
     genes = np.asarray(list(dict.fromkeys(universe)))

@@ -9,7 +9,7 @@ features** (as scikit-learn, decoupler and AnnData), the orientation the predict
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,7 +28,7 @@ COVERAGE_COLUMNS = ["set", "n_genes", "n_covered", "n_missing", "kept", "reason"
 _SAMPLE_BLOCK = 256  # samples scored per block: bounds memory at ~6 x n_genes x 256 floats
 
 
-def preview(items: Sequence[object], limit: int = 5) -> str:
+def preview(items: Collection[object], limit: int = 5) -> str:
     """The first ``limit`` items, comma-separated, with a count of the rest (for messages)."""
     shown = ", ".join(str(x) for x in list(items)[:limit])
     more = len(items) - limit

@@ -11,7 +11,7 @@ import logging
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -139,7 +139,7 @@ def _choose_c(
 
 def linear_predict(x: np.ndarray, coef: np.ndarray, intercept: float, method: str) -> np.ndarray:
     """Predictions from standardised ``x``: values, or probabilities for ``"logistic"``."""
-    raw = x @ coef + intercept
+    raw: np.ndarray = x @ coef + intercept
     return 1.0 / (1.0 + np.exp(-raw)) if method == "logistic" else raw
 
 
@@ -208,6 +208,13 @@ def fit_arrays(
     return _Fit(cols, mean[cols], scale[cols], coef, intercept, ranking_coef, hyper)
 
 
+def as_method(name: str) -> Method:
+    """``name`` as a model method; DataError naming the methods when it is none of them."""
+    if name not in METHODS:
+        raise DataError("method", f"unknown method {name!r}; use one of {', '.join(METHODS)}")
+    return cast(Method, name)
+
+
 def prepare_training_data(
     features: pd.DataFrame, response: pd.Series, method: str
 ) -> tuple[pd.DataFrame, np.ndarray, list[Any] | None]:
@@ -217,8 +224,7 @@ def prepare_training_data(
     labels, the two classes ``[negative, positive]``. Raises :class:`DataError` for every
     problem, naming the samples or features involved.
     """
-    if method not in METHODS:
-        raise DataError("method", f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    as_method(method)
     check_matrix(features, "features", rows="samples", columns="features")
     if not isinstance(response, pd.Series):
         raise DataError("response", f"expected a pandas Series, got {type(response).__name__}")

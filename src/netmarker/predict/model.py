@@ -198,7 +198,7 @@ def biomarker_table(model: TrainedModel) -> pd.DataFrame:
 
 def model_to_dict(model: TrainedModel) -> dict[str, Any]:
     """Plain-JSON representation of a model (the saved file's content)."""
-    return to_jsonable(
+    plain: dict[str, Any] = to_jsonable(
         {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -219,6 +219,7 @@ def model_to_dict(model: TrainedModel) -> dict[str, Any]:
             "metadata": model.metadata,
         }
     )
+    return plain
 
 
 def save_model(model: TrainedModel, path: str | Path) -> Path:

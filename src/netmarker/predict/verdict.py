@@ -101,7 +101,8 @@ def _choose_top_n_batch(
         for g, n in enumerate(grid):
             oof[g][:, test] = _fit_predict(xs_train, y[:, train], xs_test, order[:, :n])[0]
     loss = np.mean((y[None] - oof) ** 2, axis=2)  # (grid, b)
-    return np.asarray(grid)[np.argmin(loss, axis=0)]  # ties -> the first, i.e. fewer features
+    best: np.ndarray = np.asarray(grid)[np.argmin(loss, axis=0)]  # ties: the first, fewer features
+    return best
 
 
 def _fit_batch(
@@ -175,7 +176,7 @@ def _spearman_rows(observed: np.ndarray, predicted: np.ndarray) -> np.ndarray:
     r_pred -= r_pred.mean(axis=1, keepdims=True)
     denom = np.sqrt((r_obs**2).sum(axis=1) * (r_pred**2).sum(axis=1))
     with np.errstate(invalid="ignore", divide="ignore"):
-        r = (r_obs * r_pred).sum(axis=1) / denom
+        r: np.ndarray = (r_obs * r_pred).sum(axis=1) / denom
     r[(np.ptp(predicted, axis=1) == 0) | (np.ptp(observed, axis=1) == 0)] = np.nan
     return r
 

@@ -28,7 +28,12 @@ import numpy as np
 import pandas as pd
 
 from netmarker._version import __version__
-from netmarker.defaults import DEFAULT_MIN_COVERAGE, DEFAULT_MIN_SIZE, DEFAULT_MIN_SPREAD
+from netmarker.defaults import (
+    DEFAULT_MIN_COVERAGE,
+    DEFAULT_MIN_SIZE,
+    DEFAULT_MIN_SPREAD,
+    DEFAULT_Z_CUTOFF,
+)
 from netmarker.errors import DataError, NetmarkerError, NotFoundError
 from netmarker.graph.store import GraphStore
 from netmarker.ids.drugs import DrugSynonyms
@@ -36,7 +41,7 @@ from netmarker.ids.samples import IdMatch, match_ids
 from netmarker.io.common import file_checksum
 from netmarker.io.expression import read_expression
 from netmarker.io.response import ResponseData, read_response
-from netmarker.modules import DEFAULT_Z_CUTOFF, proximal_modules, resolve_drug, resolve_network
+from netmarker.modules import proximal_modules, resolve_drug, resolve_network
 from netmarker.predict.evaluate import (
     BaselineResult,
     compare_baselines,
@@ -47,6 +52,7 @@ from netmarker.predict.evaluate import (
     survival_test,
 )
 from netmarker.predict.features import score_modules
+from netmarker.predict.fit import as_method
 from netmarker.predict.model import TrainedModel, biomarker_table, predict, train
 from netmarker.predict.verdict import assess_model
 
@@ -149,7 +155,7 @@ def source_pathways(store: GraphStore, source: str) -> dict[str, list[str]]:
         raise NotFoundError(
             f"no pathways from source {source!r} in the store (sources: {', '.join(sources)})"
         )
-    return {k: sorted(g["gene"]) for k, g in members.groupby("pathway")}
+    return {str(k): sorted(g["gene"]) for k, g in members.groupby("pathway")}
 
 
 def module_features(
@@ -235,7 +241,7 @@ def train_drug_model(
     model = train(
         features,
         data.response,
-        method=method,
+        method=as_method(method),
         top_n=top_n,
         cv=cv,
         seed=seed,
@@ -558,7 +564,7 @@ def crossvalidate_with_baselines(
     if not targets:
         log.warning("%s: no drug target is measured; the drug-targets baseline is left out", drug)
     members = store.members()
-    all_pathways = {k: sorted(g["gene"]) for k, g in members.groupby("pathway")}
+    all_pathways = {str(k): sorted(g["gene"]) for k, g in members.groupby("pathway")}
     return compare_baselines(
         data.expression,
         data.response,
