@@ -31,6 +31,14 @@ from netmarker.predict.features import (
 )
 from netmarker.predict.fit import TopN
 
+#: the names of the two predicted groups, in tables, survival results and figures
+RESPONDER_LABELS: dict[bool, str] = {True: "predicted responder", False: "predicted non-responder"}
+
+
+def responder_groups(called: pd.Series) -> pd.Series:
+    """``predicted_responder`` calls (True/False) as group names (:data:`RESPONDER_LABELS`)."""
+    return called.map(RESPONDER_LABELS)
+
 
 def split_responders(
     predicted: pd.Series,
@@ -253,15 +261,15 @@ def compare_baselines(
     net = score_modules(
         expression, modules, method=score_method, normalize=normalize, min_size=min_size
     )
-    rows.append(("network_modules", net.scores.shape[0], run("network_modules", net.scores.T)))
+    rows.append(("network_modules", net.scores.shape[1], run("network_modules", net.scores)))
     if targets is not None:
-        genes = gene_features(expression, targets).T
+        genes = gene_features(expression, targets)
         rows.append(("drug_targets", genes.shape[1], run("drug_targets", genes)))
     if all_pathways is not None:
         allp = score_modules(
             expression, all_pathways, method=score_method, normalize=normalize, min_size=min_size
         )
-        rows.append(("all_pathways", allp.scores.shape[0], run("all_pathways", allp.scores.T)))
+        rows.append(("all_pathways", allp.scores.shape[1], run("all_pathways", allp.scores)))
     null = np.full(n_random, np.nan)
     if n_random > 0:
         sets, _ = match_gene_sets(expression.index, modules, min_size=min_size)
