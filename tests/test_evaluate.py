@@ -36,7 +36,7 @@ def preclinical():
 
 @pytest.fixture(scope="module")
 def trained(preclinical):
-    feats = score_modules(preclinical.expression, preclinical.modules).scores.T
+    feats = score_modules(preclinical.expression, preclinical.modules).scores
     return train(feats, preclinical.response, top_n=2)
 
 
@@ -62,14 +62,14 @@ def test_permutation_p_separates_noise_from_signal(preclinical) -> None:
     )
     assert ticks[0] == (1, 19) and ticks[-1] == (19, 19)
     assert null["p_value"] > 0.05 and len(null["null"]) == 19
-    feats = score_modules(preclinical.expression, preclinical.modules).scores.T
+    feats = score_modules(preclinical.expression, preclinical.modules).scores
     real = permutation_test(feats, preclinical.response, cv=4, top_n=2, n_permutations=19)
     assert real["p_value"] == pytest.approx(1 / 20)
     assert real["observed"] > 0.5
 
 
 def test_cross_validate_outputs(preclinical) -> None:
-    feats = score_modules(preclinical.expression, preclinical.modules).scores.T
+    feats = score_modules(preclinical.expression, preclinical.modules).scores
     result = cross_validate(feats, preclinical.response, cv=5, top_n="cv", seed=1)
     assert result.predictions.index.tolist() == feats.index.tolist()
     assert sorted(result.predictions["fold"].unique()) == [0, 1, 2, 3, 4]
@@ -81,7 +81,7 @@ def test_cross_validate_outputs(preclinical) -> None:
 
 
 def test_cross_validate_labels(preclinical) -> None:
-    feats = score_modules(preclinical.expression, preclinical.modules).scores.T
+    feats = score_modules(preclinical.expression, preclinical.modules).scores
     result = cross_validate(feats, preclinical.responder, method="logistic", cv=4, top_n=2)
     assert set(result.metrics) >= {"auc", "accuracy", "n_positive"}
     assert result.metrics["auc"] > 0.7
@@ -104,7 +104,7 @@ def test_survival_planted_effect_is_significant_and_null_is_not(trained) -> None
     results = {}
     for effect in (1.0, 0.0):
         patients = simulate_cohort(300, effect=effect, seed=21, prefix="PAT")
-        feats = score_modules(patients.expression, patients.modules).scores.T
+        feats = score_modules(patients.expression, patients.modules).scores
         predicted = predict(trained, feats, standardize="cohort")
         results[effect] = survival_test(split_responders(predicted), patients.time, patients.event)
     assert results[1.0]["p_value"] < 0.05
@@ -221,7 +221,7 @@ def test_real_organoid_5fu_pipeline_runs_end_to_end(shared_data, tmp_path) -> No
     table = result.table.set_index("features")
     assert (table["n"] == 19).all()
     assert table["spearman_r"].between(-1, 1).all()
-    feats = score_modules(expr, sets).scores.T
+    feats = score_modules(expr, sets).scores
     model = train(feats, ic50, top_n="cv", metadata={"drug": "5-FLUOROURACIL"})
     saved = load_model(save_model(model, tmp_path / "fu.json"))
     pd.testing.assert_series_equal(predict(saved, feats), predict(model, feats))

@@ -21,7 +21,9 @@ from netmarker.predict.features import (
 
 
 def reference_ssgsea(expression: pd.DataFrame, sets: dict[str, list[str]], alpha: float):
-    """The definition, literally: per sample and set, sort, walk, sum (GSVA's .rndWalk)."""
+    """The definition, literally: per sample and set, sort, walk, sum (GSVA's .rndWalk).
+
+    Samples x sets, as netmarker's scores."""
     out = pd.DataFrame(index=list(sets), columns=expression.columns, dtype=float)
     genes = list(expression.index)
     for sample in expression.columns:
@@ -33,7 +35,7 @@ def reference_ssgsea(expression: pd.DataFrame, sets: dict[str, list[str]], alpha
             walk_in = np.cumsum(weights * inside) / np.sum(weights * inside)
             walk_out = np.cumsum(~inside) / np.sum(~inside)
             out.loc[name, sample] = float(np.sum(walk_in - walk_out))
-    return out
+    return out.T
 
 
 def test_ssgsea_hand_checked_tiny_example() -> None:
@@ -41,13 +43,13 @@ def test_ssgsea_hand_checked_tiny_example() -> None:
     expr = pd.DataFrame({"s1": [4.0, 3.0, 2.0, 1.0]}, index=["g1", "g2", "g3", "g4"])
     sets = {"S": ["g1", "g3"]}
     # alpha = 0: in-set ECDF .5 .5 1 1, out-set ECDF 0 .5 .5 1 -> differences sum to 1
-    assert ssgsea(expr, sets, alpha=0, normalize=False, min_size=1).loc["S", "s1"] == 1.0
+    assert ssgsea(expr, sets, alpha=0, normalize=False, min_size=1).loc["s1", "S"] == 1.0
     # alpha = 1: weights 4 and 2 -> in-set 4/6 4/6 1 1; sum of differences 4/6+1/6+1/2 = 4/3
-    got = ssgsea(expr, sets, alpha=1, normalize=False, min_size=1).loc["S", "s1"]
+    got = ssgsea(expr, sets, alpha=1, normalize=False, min_size=1).loc["s1", "S"]
     assert got == pytest.approx(4 / 3)
     # alpha = 0.25: the sum is 2 * w1 / (w1 + w3) with w = rank ** 0.25
     w1, w3 = 4**0.25, 2**0.25
-    got = ssgsea(expr, sets, alpha=0.25, normalize=False, min_size=1).loc["S", "s1"]
+    got = ssgsea(expr, sets, alpha=0.25, normalize=False, min_size=1).loc["s1", "S"]
     assert got == pytest.approx(2 * w1 / (w1 + w3))
 
 
@@ -57,9 +59,9 @@ def test_ssgsea_set_at_bottom_is_negative_and_normalisation_divides_by_range() -
     )
     raw = ssgsea(expr, {"top": ["g1", "g2"]}, alpha=0, normalize=False, min_size=1)
     # a: in .5 1 1 1, out 0 0 .5 1 -> 2; b: the mirror image -> -2
-    assert raw.loc["top"].tolist() == [2.0, -2.0]
+    assert raw["top"].tolist() == [2.0, -2.0]
     norm = ssgsea(expr, {"top": ["g1", "g2"]}, alpha=0, normalize=True, min_size=1)
-    assert norm.loc["top"].tolist() == [0.5, -0.5]
+    assert norm["top"].tolist() == [0.5, -0.5]
 
 
 @pytest.mark.parametrize("alpha", [0.25, 1.0])
@@ -96,7 +98,7 @@ def test_ssgsea_score_depends_on_other_samples_only_when_normalised() -> None:
     for normalize, same in ((False, True), (True, False)):
         a = ssgsea(alone, sets, normalize=normalize)
         b = ssgsea(together, sets, normalize=normalize)
-        equal = np.allclose(a.to_numpy(), b[alone.columns].to_numpy())
+        equal = np.allclose(a.to_numpy(), b.loc[alone.columns].to_numpy())
         assert equal is same
 
 
@@ -113,7 +115,7 @@ def test_score_modules_per_cohort_equals_scoring_each_cohort_alone() -> None:
         for label in ("x", "y"):
             part = expr.loc[:, cohorts == label]
             alone = score_modules(part, sets, method=method).scores
-            pd.testing.assert_frame_equal(result.scores.loc[:, part.columns], alone)
+            pd.testing.assert_frame_equal(result.scores.loc[part.columns], alone)
     joint = score_modules(expr, sets, method="ssgsea").scores
     assert not np.allclose(joint.to_numpy(), result.scores.to_numpy())
 
@@ -126,11 +128,11 @@ def test_mean_zscore_hand_example() -> None:
     )
     # z (ddof=1) of a and b are both (-1, 0, 1): the mean is too
     got = mean_zscore(expr, {"AB": ["a", "b"]}, min_size=2)
-    assert got.loc["AB"].tolist() == pytest.approx([-1.0, 0.0, 1.0])
+    assert got["AB"].tolist() == pytest.approx([-1.0, 0.0, 1.0])
     # c: mean 6, sd sqrt(3) -> z (-1/sqrt3, -1/sqrt3, 2/sqrt3); mean with a
     got = mean_zscore(expr, {"AC": ["a", "c", "missing"]}, min_size=2)
     s3 = np.sqrt(3)
-    assert got.loc["AC"].tolist() == pytest.approx(
+    assert got["AC"].tolist() == pytest.approx(
         [(-1 - 1 / s3) / 2, (0 - 1 / s3) / 2, (1 + 2 / s3) / 2]
     )
 
@@ -143,7 +145,7 @@ def test_mean_zscore_constant_gene_is_zero_and_logged(caplog: pytest.LogCaptureF
     )
     with caplog.at_level(logging.WARNING, logger="netmarker.predict.features"):
         got = mean_zscore(expr, {"S": ["a", "k"]}, min_size=1)
-    assert got.loc["S"].tolist() == pytest.approx([-0.5, 0.0, 0.5])
+    assert got["S"].tolist() == pytest.approx([-0.5, 0.0, 0.5])
     assert "constant" in caplog.text and "k" in caplog.text
 
 
@@ -171,7 +173,7 @@ def test_score_modules_returns_coverage_and_rejects_unknown_method() -> None:
     expr.iloc[:, 1] = expr.iloc[::-1, 1].to_numpy()
     result = score_modules(expr, {"S": ["G1", "G2", "Z"]}, min_size=2)
     assert result.coverage.loc[0, "n_missing"] == 1
-    assert result.scores.shape == (1, 3)
+    assert result.scores.shape == (3, 1)  # samples x sets
     with pytest.raises(DataError, match="unknown method"):
         score_modules(expr, {"S": ["G1"]}, method="gsva")  # type: ignore[arg-type]
 
@@ -180,7 +182,7 @@ def test_gene_features_reports_missing(caplog: pytest.LogCaptureFixture) -> None
     expr = pd.DataFrame([[1, 2], [3, 4], [5, 6]], index=["A", "B", "C"], columns=["s1", "s2"])
     with caplog.at_level(logging.WARNING, logger="netmarker.predict.features"):
         got = gene_features(expr, ["C", "NOPE", "A"])
-    assert got.index.tolist() == ["C", "A"] and got.dtypes.iloc[0] == np.float64
+    assert got.columns.tolist() == ["C", "A"] and got.dtypes.iloc[0] == np.float64
     assert "1 of 3 genes are not measured: NOPE" in caplog.text
     with pytest.raises(DataError, match="none of the 1 genes is measured: NOPE"):
         gene_features(expr, ["NOPE"])
@@ -248,7 +250,7 @@ def test_ssgsea_on_real_organoids_matches_reference(shared_data) -> None:
     expr = organoid_expression(shared_data)
     sets = reactome_sets(shared_data)
     scores = score_modules(expr, sets)
-    assert scores.scores.shape == (int(scores.coverage["kept"].sum()), 22)
+    assert scores.scores.shape == (22, int(scores.coverage["kept"].sum()))
     assert np.isfinite(scores.scores.to_numpy()).all()
     assert scores.coverage["n_missing"].sum() > 0  # a 12k-gene array misses some members
     some = {

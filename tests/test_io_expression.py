@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -314,15 +315,39 @@ def test_entirely_missing_sample_column_is_named(
         read_expression(write(tmp_path / "m.tsv", text), mapper=mapper)
 
 
-def test_transposed_files_are_named(tmp_path: Path, mapper: GeneMapper) -> None:
-    genes_as_columns = "sample\tTP53\tMYC\tEGFR\tKRAS\nP10\t1\t2\t3\t4\nP11\t5\t6\t7\t8\n"
-    with pytest.raises(InputError, match=r":1: looks transposed: 3 of 4 sample column names"):
-        read_expression(write(tmp_path / "t.tsv", genes_as_columns), mapper=mapper)
-    barcodes_as_rows = (
-        "id\tx1\tx2\nTCGA-AA-0001-01A\t1\t2\nTCGA-AA-0002-01A\t3\t4\nTCGA-AA-0003-01A\t5\t6\n"
+def test_samples_x_genes_files_are_read_transposed_and_say_so(
+    tmp_path: Path, mapper: GeneMapper, caplog: pytest.LogCaptureFixture
+) -> None:
+    genes_x_samples = read_expression(
+        write(tmp_path / "g.tsv", "gene\tP10\tP11\nTP53\t1\t5\nMYC\t2\t6\nEGFR\t3\t7\n"),
+        mapper=mapper,
     )
-    with pytest.raises(InputError, match="looks transposed: the row ids are sample ids"):
-        read_expression(write(tmp_path / "b.tsv", barcodes_as_rows), mapper=mapper)
+    assert genes_x_samples.report.orientation == "genes x samples"
+    genes_as_columns = "sample\tTP53\tMYC\tEGFR\nP10\t1\t2\t3\nP11\t5\t6\t7\n"
+    with caplog.at_level(logging.WARNING, logger="netmarker.io.expression"):
+        got = read_expression(write(tmp_path / "t.tsv", genes_as_columns), mapper=mapper)
+    assert "read as samples x genes (3 of 3 column names are gene ids" in caplog.text
+    assert got.report.orientation == "samples x genes"
+    assert "samples x genes" in got.report.summary()
+    pd.testing.assert_frame_equal(got.matrix, genes_x_samples.matrix)
+    said = read_expression(
+        write(tmp_path / "s.tsv", "id\tTP53\tMYC\nP10\t1\t2\nP11\t3\t4\n"),
+        mapper=mapper,
+        orientation="samples_x_genes",  # two columns: too few to tell, so say it
+    )
+    assert said.report.orientation == "samples x genes" and list(said.matrix.columns) == [
+        "P10",
+        "P11",
+    ]
+    barcodes_as_rows = (
+        "id\tTP53\tMYC\nTCGA-AA-0001-01A\t1\t2\nTCGA-AA-0002-01A\t3\t4\nTCGA-AA-0003-01A\t5\t6\n"
+    )
+    got = read_expression(write(tmp_path / "b.tsv", barcodes_as_rows), mapper=mapper)
+    assert got.report.orientation == "samples x genes" and got.report.tcga_barcodes
+    assert got.matrix.shape == (2, 3)
+    dup = "sample\tTP53\tMYC\tEGFR\nP10\t1\t2\t3\nP10\t5\t6\t7\n"
+    with pytest.raises(InputError, match=r"duplicate sample id 'P10' \(first on line 2\)"):
+        read_expression(write(tmp_path / "d.tsv", dup), mapper=mapper)
 
 
 @pytest.mark.realdata

@@ -20,7 +20,7 @@ PACKAGE = SRC / "netmarker"
 
 #: rooms from the bottom up; a module may import its own room and the rooms below it
 ROOMS: list[tuple[str, ...]] = [
-    ("netmarker._version", "netmarker.errors", "netmarker.resources"),
+    ("netmarker._version", "netmarker.errors", "netmarker.defaults", "netmarker.resources"),
     ("netmarker.schema",),
     ("netmarker.ids",),
     ("netmarker.io",),
@@ -30,6 +30,7 @@ ROOMS: list[tuple[str, ...]] = [
     ("netmarker.predict",),
     ("netmarker.fetch",),
     ("netmarker.plots", "netmarker.htmlreport"),
+    ("netmarker.evaluation",),  # predictions vs outcomes, written with figures
     ("netmarker.demo", "netmarker.reproduce"),
     ("netmarker.cli",),
     ("netmarker",),  # the package itself: the notebook API re-exports from every room

@@ -39,7 +39,7 @@ def linear_data(n: int = 60, p: int = 15, seed: int = 0) -> tuple[pd.DataFrame, 
 @pytest.fixture(scope="module")
 def cohort_features() -> tuple[pd.DataFrame, pd.Series, list[str]]:
     sim = simulate_cohort(60, effect=1.0, seed=3, prefix="ORG")
-    feats = score_modules(sim.expression, sim.modules).scores.T
+    feats = score_modules(sim.expression, sim.modules).scores
     return feats, sim.response, sim.signal_modules
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from neo4j_fixtures import LAUNCHER, Neo4jServer, start_own, unavailable
 from netmarker.errors import StoreError
+from netmarker.graph.neo4j_import import write_import_files
 from netmarker.graph.store import Dataset
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
@@ -92,3 +94,48 @@ def test_restart_on_the_same_state_keeps_the_data(own_server: tuple[Neo4jServer,
     store = server.store()
     assert store.network_size("ppi") == {"edges": len(edges), "genes": 4}
     store.close()
+
+
+def test_a_bulk_import_reads_back_as_a_load(
+    own_server: tuple[Neo4jServer, dict], tmp_path: Path
+) -> None:
+    """neo4j-admin's importer (scripts/neo4j-local import) on write_import_files' CSV files:
+    the network, its genes and its Dataset record read back as after `load network`."""
+    server, env = own_server
+    edges, genes = _network(30)
+    edges.loc[0, "score"] = float("nan")  # an unweighted pair stays null
+    genes.loc[0, "entrez"] = "1234"
+    dataset = Dataset("network", "imported", "/x/imp.tsv", "c3")
+    counts = write_import_files(tmp_path / "csv", "imported", edges, genes, dataset)
+    assert counts == {"edges_in_file": len(edges), "edges_new": len(edges), "genes_new": 30}
+    subprocess.run([str(LAUNCHER), "stop"], env=env, check=True, capture_output=True)
+    running = subprocess.run(
+        [str(LAUNCHER), "import", str(tmp_path / "csv")], env=env, capture_output=True, text=True
+    )
+    assert running.returncode == 0, running.stdout[-2000:] + running.stderr[-2000:]
+    again = subprocess.run([str(LAUNCHER), "start"], env=env, capture_output=True, text=True)
+    assert again.returncode == 0, again.stdout + again.stderr
+    store = server.store()
+    store.init_schema()  # the importer writes data only: constraints and indexes come after
+    try:
+        assert store.networks() == ["imported"]
+        assert store.network_size("imported") == {"edges": len(edges), "genes": 30}
+        pd.testing.assert_frame_equal(
+            store.edges("imported"),
+            edges.sort_values(["gene_a", "gene_b"]).reset_index(drop=True),
+            check_dtype=False,
+        )
+        got = store.genes()
+        assert len(got) == 30 and got.loc[got["symbol"] == "G00000", "entrez"].item() == "1234"
+        assert got.loc[got["symbol"] == "G00001", "entrez"].item() == ""
+        # the same file loaded over Bolt is recognised as loaded (same Dataset record)
+        report = store.load_network("imported", edges, genes, dataset)
+        assert report.already_loaded and report.counts == counts
+        # a later load of the network stages and publishes a new version over the imported one
+        more = pd.DataFrame({"gene_a": ["G00000"], "gene_b": ["G00029"], "score": [0.5]})
+        store.load_network(
+            "imported", more, genes.head(0), Dataset("network", "imported", "/x/2", "c4")
+        )
+        assert store.network_size("imported")["edges"] == len(edges) + 1
+    finally:
+        store.close()

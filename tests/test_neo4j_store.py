@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -402,6 +403,39 @@ def test_results_replace_per_drug_and_network(neo4j_store: Neo4jStore) -> None:
     store.write_propagation(rwr.iloc[:1])
     assert store.propagation("X", "n1")[["gene", "rank"]].values.tolist() == [["B", 2]]
     assert store.genes().empty
+
+
+@pytest.mark.neo4j
+def test_a_write_back_in_chunks_is_published_after_its_last_chunk(
+    neo4j_store: Neo4jStore,
+) -> None:
+    store = neo4j_store
+    store.write_proximity(
+        pd.concat([_prox("X", "n1", ["P1"], -1.0), _prox("Y", "n1", ["P1"], -1.0)])
+    )
+    before = store.proximity()
+    seen: list[pd.DataFrame] = []
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        for drug, network in (("X", "n1"), ("Y", "n1"), ("Y", "n2")):
+            yield _prox(drug, network, ["P2", "P3"], -2.0).assign(run="new")
+            seen.append(store.proximity())  # what readers see while the write goes on
+
+    assert store.write_proximity_chunks(chunks()) == 6
+    for view in seen:  # nothing of the new run was visible before the last chunk
+        pd.testing.assert_frame_equal(view, before)
+    got = store.proximity()
+    assert got[["drug", "network", "pathway"]].values.tolist() == [
+        ["X", "n1", "P2"],
+        ["X", "n1", "P3"],
+        ["Y", "n1", "P2"],
+        ["Y", "n1", "P3"],
+        ["Y", "n2", "P2"],
+        ["Y", "n2", "P3"],
+    ]
+    assert set(got["run"]) == {"new"}
+    assert store.write_proximity_chunks(iter([])) == 0
+    pd.testing.assert_frame_equal(store.proximity(), got)
 
 
 _KILLED_WRITER = """

@@ -27,7 +27,7 @@ def test_samples_by_genes_in_samples_by_modules_out() -> None:
     expression = _expression()
     scores = module_scores(expression, MODULES)
     assert scores.shape == (12, 2) and scores.index.equals(expression.index)
-    reference = score_modules(expression.T, MODULES).scores.T
+    reference = score_modules(expression.T, MODULES).scores
     np.testing.assert_array_equal(scores.to_numpy(), reference.to_numpy())
     with pytest.raises(DataError, match="AnnData only"):
         module_scores(expression, MODULES, layer="counts")

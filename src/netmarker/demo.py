@@ -26,25 +26,23 @@ import numpy as np
 import pandas as pd
 
 from netmarker._version import __version__
+from netmarker.defaults import DEFAULT_SEED, DEFAULT_Z_CUTOFF
 from netmarker.errors import NetmarkerError
+from netmarker.evaluation import EvaluationFiles, write_evaluation
 from netmarker.graph.embedded import EmbeddedStore
 from netmarker.graph.loading import load_network_file, load_pathways_file, load_targets_file
 from netmarker.htmlreport import write_report
 from netmarker.io.common import file_checksum
 from netmarker.io.output import write_json, write_table, write_text
 from netmarker.modules import (
-    DEFAULT_SEED,
-    DEFAULT_Z_CUTOFF,
     compute_proximity,
     proximity_summary,
 )
-from netmarker.plots import plot_kaplan_meier
-from netmarker.predict.features import score_modules
 from netmarker.predict.model import biomarker_table, save_model
+from netmarker.predict.simulate import SimulatedCohort, simulate_cohort
 from netmarker.predict.verdict import describe
 from netmarker.predict.workflow import (
     crossvalidate_with_baselines,
-    evaluate_survival,
     load_training_data,
     predict_cohort,
     spread_problem,
@@ -179,26 +177,21 @@ def _run(
         refused = spread_problem(
             predictions.set_index("sample")["predicted"], model.metadata.get("response_sd")
         )
-        evaluation = evaluate_survival(predictions, cohort.clinical)
         # the same files `netmarker predict` writes and `netmarker evaluate` reads
         write_table(predictions, out / f"simulated_{label}_predictions.tsv")
         write_table(cohort.clinical, out / f"simulated_{label}_clinical.tsv")
-        write_table(
-            evaluation.table.assign(simulated=True), out / f"simulated_{label}_patients.tsv"
-        )
-        plot_kaplan_meier(
-            evaluation.table.set_index("patient")["time_months"],
-            evaluation.table.set_index("patient")["event"],
-            evaluation.table.set_index("patient")["predicted_responder"].map(
-                {True: "predicted responder", False: "predicted non-responder"}
-            ),
-            out / f"km_simulated_{label}.png",
+        # the step `netmarker evaluate` runs (its JSON record is part of run.json here)
+        evaluation = write_evaluation(
+            predictions,
+            cohort.clinical,
+            out,
+            simulated=True,
             title=f"SIMULATED cohort ({label} effect): {DRUG} model",
-            endpoint="OS",
-            hazard_ratio={
-                **(evaluation.cox or {}).get("groups", {}).get("unadjusted", {}),
-                "label": "predicted responders vs non-responders",
-            },
+            files=EvaluationFiles(
+                patients=f"simulated_{label}_patients.tsv",
+                summary=None,
+                figure=f"km_simulated_{label}.png",
+            ),
         )
         patients[label] = {
             **evaluation.survival,
@@ -246,14 +239,6 @@ def _load_inputs(store: EmbeddedStore, paths: dict[str, Path]) -> None:
     load_targets_file(store, paths["targets"], source="kong2020")
 
 
-@dataclass
-class SimulatedPatients:
-    """A SIMULATED cohort: expression (genes x patients) and survival (patient, time, event)."""
-
-    expression: pd.DataFrame
-    clinical: pd.DataFrame
-
-
 def simulate_patients(
     reference: pd.DataFrame,
     modules: dict[str, list[str]],
@@ -263,35 +248,21 @@ def simulate_patients(
     effect: float = 1.0,
     noise: float = 0.3,
     seed: int = 0,
-) -> SimulatedPatients:
-    """Patients as random mixtures of the reference profiles plus noise (SIMULATED).
-
-    Survival is exponential with log-hazard ``effect`` x the standardised mean expression of
-    ``signal_module``'s genes (``effect > 0``: higher activity, shorter survival), censored
-    uniformly; with ``effect=0`` survival is independent of expression.
-    """
-    rng = np.random.default_rng(seed)
-    weights = rng.dirichlet(np.full(reference.shape[1], 0.5), size=n).T
-    values = reference.to_numpy() @ weights + noise * rng.normal(size=(reference.shape[0], n))
-    ids = [f"SIMULATED-{i + 1:04d}" for i in range(n)]
-    expression = pd.DataFrame(values, index=reference.index, columns=ids)
-    genes = [g for g in modules[signal_module] if g in expression.index]
-    activity = (
-        score_modules(expression, {signal_module: genes}, method="mean_z", min_size=1)
-        .scores.iloc[0]
-        .to_numpy()
+) -> SimulatedCohort:
+    """The demo's SIMULATED patients, from the one simulator
+    (:func:`netmarker.predict.simulate.simulate_cohort`): mixtures of the ``reference``
+    profiles whose log-hazard rises by ``effect`` per sd of ``signal_module``'s activity
+    (``effect > 0``: more activity, shorter survival; ``0``: no effect)."""
+    return simulate_cohort(
+        n,
+        reference=reference,
+        modules=modules,
+        signal_modules=[signal_module],
+        effect=-effect,
+        noise=noise,
+        seed=seed,
+        prefix="SIMULATED",
     )
-    activity = (activity - activity.mean()) / activity.std()
-    true_time = rng.exponential(24.0 / np.log(2) * np.exp(-effect * activity))
-    censor = rng.uniform(12.0, 72.0, n)
-    clinical = pd.DataFrame(
-        {
-            "patient": ids,
-            "time_months": np.minimum(true_time, censor),
-            "event": (true_time <= censor).astype(int),
-        }
-    )
-    return SimulatedPatients(expression=expression, clinical=clinical)
 
 
 def _summary(

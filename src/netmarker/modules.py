@@ -31,14 +31,10 @@ import pandas as pd
 from platformdirs import user_cache_dir
 
 from netmarker._version import __version__
+from netmarker.defaults import DEFAULT_SEED, DEFAULT_Z_CUTOFF
 from netmarker.errors import NetmarkerError, NotFoundError
 from netmarker.graph.store import GraphStore
 from netmarker.ids.drugs import normalize_drug_name
-
-#: Kong et al. 2020: z < -1.2816 (one-sided p < 0.1) marks a drug-proximal pathway
-DEFAULT_Z_CUTOFF = -1.2816
-#: the published toolbox's seed (Guney et al. 2016)
-DEFAULT_SEED = 452456
 
 Progress = Callable[[int, int], None]
 

@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netmarker.defaults import DEFAULT_Z_CUTOFF
 from netmarker.errors import NotFoundError
 from netmarker.explain import resolve_pathway
 from netmarker.graph.store import GraphStore
-from netmarker.modules import DEFAULT_Z_CUTOFF, resolve_drug, resolve_network
+from netmarker.modules import resolve_drug, resolve_network
 from netmarker.schema import PROXIMITY_COLUMNS
 
 #: one row per other drug, most similar first

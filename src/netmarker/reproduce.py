@@ -30,10 +30,11 @@ import numpy as np
 import pandas as pd
 
 from netmarker._version import __version__
+from netmarker.defaults import DEFAULT_SEED
 from netmarker.demo import DRUG, FILES, NETWORK, default_data_dir
 from netmarker.errors import NetmarkerError
-from netmarker.fetch.download import HttpOptions
 from netmarker.fetch.gdc import GDC_API, GdcClient, fetch_gdc
+from netmarker.fetch.sources import HttpOptions
 from netmarker.graph.embedded import EmbeddedStore
 from netmarker.graph.loading import load_network_file, load_pathways_file, load_targets_file
 from netmarker.ids.drugs import DrugSynonyms
@@ -42,8 +43,9 @@ from netmarker.io.clinical import read_survival, read_tcga_biotab_drug, split_dr
 from netmarker.io.common import file_checksum
 from netmarker.io.gdc import read_gdc_files
 from netmarker.io.output import write_json, write_table, write_text
-from netmarker.modules import DEFAULT_SEED, compute_proximity
+from netmarker.modules import compute_proximity
 from netmarker.plots import plot_kaplan_meier
+from netmarker.predict.evaluate import RESPONDER_LABELS, responder_groups
 from netmarker.predict.features import score_modules
 from netmarker.predict.model import TrainedModel, save_model, train
 from netmarker.predict.validation import random_modules
@@ -133,10 +135,8 @@ def _apply(
         "logrank_p": s["p_value"],
         # evaluate_survival's Cox model of predicted responders vs non-responders (unadjusted)
         **{f"cox_{k}": cox.get(k) for k in ("hr", "ci_low", "ci_high", "p_value")},
-        "median_os_responders": s["groups"].get("predicted responder", {}).get("median_time"),
-        "median_os_non_responders": s["groups"]
-        .get("predicted non-responder", {})
-        .get("median_time"),
+        "median_os_responders": s["groups"].get(RESPONDER_LABELS[True], {}).get("median_time"),
+        "median_os_non_responders": s["groups"].get(RESPONDER_LABELS[False], {}).get("median_time"),
         "median_split_refused": refused,
     }
     return row, evaluation.table
@@ -144,9 +144,9 @@ def _apply(
 
 def _fit_on(modules: dict[str, list[str]], training: Any, seed: int, label: str) -> TrainedModel:
     scores = score_modules(training.expression, modules, method="ssgsea", min_size=5)
-    scored = {m: modules[m] for m in scores.scores.index}
+    scored = {m: modules[m] for m in scores.scores.columns}
     return train(
-        scores.scores.T,
+        scores.scores,
         training.response,
         method="ridge",
         top_n="cv",
@@ -265,9 +265,7 @@ def _run(
     plot_kaplan_meier(
         t["time_months"],
         t["event"],
-        t["predicted_responder"].map(
-            {True: "predicted responder", False: "predicted non-responder"}
-        ),
+        responder_groups(t["predicted_responder"]),
         out / "kaplan_meier.png",
         title=f"TCGA-COAD, 5-FU-treated: {DRUG} organoid model",
     )

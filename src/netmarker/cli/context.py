@@ -10,27 +10,38 @@ import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
 from netmarker.errors import StoreError
-from netmarker.graph import EmbeddedStore, GraphStore, open_store
 
-console = Console()
-err_console = Console(stderr=True)
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from netmarker.graph import GraphStore
+
+
+class _LazyConsole:
+    """A ``rich`` Console made on first use: ``--help`` and usage errors never load rich's
+    console machinery (start-up time)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+console: Console = _LazyConsole()  # type: ignore[assignment]
+err_console: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
 
 
 class _WarningPrinter(logging.Handler):
@@ -85,6 +96,8 @@ class StoreOptions:
     _store: GraphStore | None = None
 
     def open(self) -> GraphStore:
+        from netmarker.graph import open_store
+
         if self._store is None:
             self._store = open_store(
                 self.spec,
@@ -103,6 +116,8 @@ def store_from(ctx: typer.Context, *, existing: bool = False) -> GraphStore:
     ``existing``: the command only reads (or needs data loaded before), so an embedded store
     path that does not exist is an error, not an empty store.
     """
+    from netmarker.graph import EmbeddedStore
+
     root = ctx.find_root()
     if not isinstance(root.obj, StoreOptions):
         root.obj = StoreOptions()
@@ -120,6 +135,8 @@ def store_from(ctx: typer.Context, *, existing: bool = False) -> GraphStore:
 
 def jsonable(value: Any) -> Any:
     """Dataclasses, DataFrames and numpy scalars as plain JSON values (NaN -> null)."""
+    import pandas as pd
+
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return jsonable(dataclasses.asdict(value))
     if isinstance(value, pd.DataFrame):
@@ -144,6 +161,9 @@ def print_frame(
 ) -> None:
     """Print a DataFrame as a rich table (``float_digits`` significant digits), TSV or JSON
     records (both at full precision: they are read by programs)."""
+    import pandas as pd
+    from rich.table import Table
+
     if fmt == "tsv":
         sys.stdout.write(df.to_csv(sep="\t", index=False, lineterminator="\n"))
         return
@@ -168,6 +188,8 @@ def _cell(value: Any, digits: int) -> str:
 
 def print_mapping(title: str, mapping: dict[str, Any]) -> None:
     """A two-column key/value table."""
+    from rich.table import Table
+
     table = Table(title=title, show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value", justify="right")
@@ -179,6 +201,16 @@ def print_mapping(title: str, mapping: dict[str, Any]) -> None:
 @contextmanager
 def progress_bar(description: str, total: int | None = None) -> Iterator[Progress]:
     """A progress bar on stderr (a spinner when ``total`` is unknown), one task: ``task_ids[0]``."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}")]
     if total is not None:
         columns += [BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import typer
 
 from netmarker.cli.context import console, print_frame, print_json, store_from
-from netmarker.graph.store import summarize
 
 if TYPE_CHECKING:
     from netmarker.graph.embedded import EmbeddedStore
@@ -22,6 +21,8 @@ def status(
 ) -> None:
     """Counts per network, target source and pathway collection, and every load's provenance."""
     import pandas as pd
+
+    from netmarker.graph.store import summarize
 
     store = store_from(ctx, existing=True)
     info = summarize(store)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from netmarker.cli.context import console, print_frame, print_mapping, progress_bar
-from netmarker.fetch.download import SOURCES, HttpOptions
+from netmarker.fetch.sources import SOURCES, HttpOptions
 
 app = typer.Typer(
     help="Download public data: full STRING / Reactome sets, GDC projects (TCGA), GEO series. "

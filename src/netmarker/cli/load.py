@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from netmarker.cli.context import print_json, print_mapping, progress_bar, store_from
-from netmarker.graph import GraphStore
-from netmarker.graph.loading import (
-    FileLoad,
-    load_network_file,
-    load_pathways_file,
-    load_targets_file,
-)
+from netmarker.io.common import require_file
+
+if TYPE_CHECKING:
+    from netmarker.graph import GraphStore
+    from netmarker.graph.loading import FileLoad
 
 app = typer.Typer(
     help="Load a PPI network, drug targets or pathway gene sets into the graph store. "
@@ -57,6 +56,14 @@ class TargetFormat(StrEnum):
     dgidb = "dgidb"
 
 
+def _loading() -> ModuleType:
+    """netmarker.graph.loading, imported when a file is loaded: not for ``--help``, a usage
+    error or a missing file (start-up time)."""
+    import netmarker.graph.loading
+
+    return netmarker.graph.loading
+
+
 def _load_each(
     ctx: typer.Context,
     kind: str,
@@ -65,6 +72,8 @@ def _load_each(
     load: Callable[[GraphStore, Path], FileLoad],
 ) -> None:
     """Load every file in turn with a progress spinner; print a report per file (or JSON)."""
+    for file in files:  # before the store (and the libraries behind it) is opened
+        require_file(file)
     store = store_from(ctx)
     summaries = []
     for file in files:
@@ -128,7 +137,7 @@ def load_network(
         "network",
         files,
         as_json,
-        lambda store, file: load_network_file(
+        lambda store, file: _loading().load_network_file(
             store,
             file,
             name,
@@ -173,7 +182,7 @@ def load_targets(
         "targets",
         files,
         as_json,
-        lambda store, file: load_targets_file(
+        lambda store, file: _loading().load_targets_file(
             store,
             file,
             fmt=fmt.value,
@@ -208,7 +217,7 @@ def load_pathways(
         "pathways",
         files,
         as_json,
-        lambda store, file: load_pathways_file(
+        lambda store, file: _loading().load_pathways_file(
             store, file, source=source, min_size=min_size, strict=strict, replace=replace
         ),
     )

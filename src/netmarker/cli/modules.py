@@ -6,8 +6,8 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
 from netmarker.cli.context import (
@@ -18,20 +18,11 @@ from netmarker.cli.context import (
     progress_bar,
     store_from,
 )
-from netmarker.explain import resolve_pathway
-from netmarker.graph import GraphStore
-from netmarker.modules import (
-    DEFAULT_SEED,
-    DEFAULT_Z_CUTOFF,
-    ModuleRun,
-    compute_propagation,
-    compute_proximity,
-    p_resolution,
-    proximal_mask,
-    proximity_summary,
-    resolve_drug,
-    resolve_network,
-)
+from netmarker.defaults import DEFAULT_SEED, DEFAULT_Z_CUTOFF
+
+if TYPE_CHECKING:
+    from netmarker.graph import GraphStore
+    from netmarker.modules import ModuleRun
 
 #: the q cutoff the summary reports when none is given (selection stays by z)
 SUMMARY_Q_CUTOFF = 0.05
@@ -125,6 +116,14 @@ def compute(
     ),
 ) -> None:
     """Compute proximity (or RWR) modules for --drug NAME or --all and write them to the store."""
+    from netmarker.modules import (
+        compute_propagation,
+        compute_proximity,
+        p_resolution,
+        proximal_mask,
+        proximity_summary,
+    )
+
     if bool(drug) == all_drugs:
         raise typer.BadParameter("give --drug NAME (one or more) or --all")
     z_cutoff, q_cutoff = _cutoffs(z_cutoff, q_cutoff)
@@ -217,6 +216,8 @@ def compute(
 
 def _print_grid(run: ModuleRun, z_cutoff: float | None, seconds: float) -> None:
     """The summary the run counted as its rows passed (they are not read back)."""
+    import pandas as pd
+
     z = DEFAULT_Z_CUTOFF if z_cutoff is None else z_cutoff
     counts, best = run.summary, pd.DataFrame.from_records(run.best)
     console.print(
@@ -246,6 +247,14 @@ def show(
 ) -> None:
     """Show a drug's stored modules (proximal pathways, or the RWR gene module), or with
     --pathway the drugs a pathway is proximal to."""
+    from netmarker.modules import (
+        p_resolution,
+        proximal_mask,
+        proximity_summary,
+        resolve_drug,
+        resolve_network,
+    )
+
     if (drug is None) == (pathway is None):
         raise typer.BadParameter("give --drug NAME or --pathway ID")
     z_cutoff, q_cutoff = _cutoffs(z_cutoff, q_cutoff)
@@ -374,6 +383,8 @@ def explain(
 def _show_pathway(
     store: GraphStore, pathway: str, network: str | None, z_cutoff: float | None, fmt: Format
 ) -> None:
+    from netmarker.explain import resolve_pathway
+    from netmarker.modules import resolve_network
     from netmarker.queries import drugs_near_pathway
 
     rows = drugs_near_pathway(store, pathway, network=network, z_cutoff=z_cutoff)
@@ -405,6 +416,7 @@ def similar(
 ) -> None:
     """Other drugs ranked by how much their proximal modules overlap this drug's (Jaccard on
     proximal pathways, then the correlation of the z profiles)."""
+    from netmarker.modules import resolve_drug
     from netmarker.queries import similar_drugs
 
     store = store_from(ctx)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import typer
 
 from netmarker.cli.context import console, store_from
-from netmarker.modules import DEFAULT_Z_CUTOFF, resolve_drug, resolve_network
+from netmarker.defaults import DEFAULT_Z_CUTOFF
 
 app = typer.Typer(
     help="Figures: z heatmaps, z vs pathway size, model coefficients, Kaplan-Meier.",
@@ -30,6 +29,7 @@ def heatmap(
     max_pathways: int = typer.Option(60, "--max-pathways", min=2, help="Pathways shown."),
 ) -> None:
     """Drug x pathway z-score heatmap (clustered; proximal cells marked)."""
+    from netmarker.modules import resolve_drug, resolve_network
     from netmarker.plots import plot_z_heatmap
 
     store = store_from(ctx)
@@ -49,6 +49,7 @@ def zsize(
     z_cutoff: float = typer.Option(DEFAULT_Z_CUTOFF, "--z-cutoff", help="Proximal cutoff."),
 ) -> None:
     """One drug's z-score against pathway size, proximal pathways labelled."""
+    from netmarker.modules import resolve_drug, resolve_network
     from netmarker.plots import plot_z_vs_size
 
     store = store_from(ctx)
@@ -83,6 +84,8 @@ def km(
     title: str | None = typer.Option(None, "--title", help="Figure title."),
 ) -> None:
     """Kaplan-Meier curves per group with the numbers at risk (e.g. `evaluate` outputs)."""
+    import pandas as pd
+
     from netmarker.errors import InputError
     from netmarker.io.tables import read_text_table
     from netmarker.plots import plot_survival

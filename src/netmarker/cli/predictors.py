@@ -18,8 +18,13 @@ from netmarker.cli.context import (
     progress_bar,
     store_from,
 )
+from netmarker.defaults import (
+    DEFAULT_MIN_COVERAGE,
+    DEFAULT_MIN_SIZE,
+    DEFAULT_MIN_SPREAD,
+    DEFAULT_Z_CUTOFF,
+)
 from netmarker.io.drugbank import read_drugbank_synonyms
-from netmarker.modules import DEFAULT_Z_CUTOFF
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,7 +85,7 @@ ModelMethodOpt = typer.Option(
     ModelMethod.ridge, "--method", "-m", help="Model (logistic: True/False responder labels)."
 )
 MinSizeOpt = typer.Option(
-    5,
+    DEFAULT_MIN_SIZE,
     "--min-size",
     min=1,
     help="Fewest measured genes for a module to be scored (Kong et al. 2020 used 2).",
@@ -224,12 +229,13 @@ def features_command(
     sets_path = out.with_name(out.name.removesuffix(".tsv") + ".sets.tsv")
     coverage = scores.coverage.assign(scored_together=scored_together, min_size=min_size)
     write_table(coverage, sets_path)
-    write_table(scores.scores.rename_axis("module").reset_index(), out)
+    # samples x modules, as every table of module scores or model inputs
+    write_table(scores.scores.rename_axis("sample").reset_index(), out)
     summary = {
         "scored_together": scored_together,
-        "modules_scored": int(scores.scores.shape[0]),
+        "modules_scored": int(scores.scores.shape[1]),
         "modules_dropped": int((~coverage["kept"]).sum()),
-        "samples": int(scores.scores.shape[1]),
+        "samples": int(scores.scores.shape[0]),
         "min_size": min_size,
         "score": score.value,
         "normalize": scores.normalize,
@@ -420,12 +426,6 @@ def cv_command(
     _print_verdict(verdict)
 
 
-#: netmarker.predict.workflow's DEFAULT_MIN_COVERAGE and DEFAULT_MIN_SPREAD (literals here:
-#: importing the workflow would load scikit-learn for every command; tests check they agree)
-DEFAULT_MIN_COVERAGE = 0.8
-DEFAULT_MIN_SPREAD = 0.1
-
-
 def _threshold(value: str) -> Literal["median"] | float:
     """'median' or a finite number, checked before any file is read."""
     if value == "median":
@@ -594,61 +594,24 @@ def evaluate_command(
     out: Path = typer.Option(..., "--out", "-o", help="Output folder (TSV, JSON, KM plot)."),
 ) -> None:
     """Predicted responders vs survival (Kaplan-Meier, log-rank, Cox HR) and clinical response."""
-    from netmarker._version import __version__
-    from netmarker.io.clinical import (
-        read_ding2016_response,
-        read_survival,
-        survival_covariates,
-    )
-    from netmarker.io.common import file_checksum
-    from netmarker.io.output import write_json, write_table
-    from netmarker.io.predictions import read_predictions
-    from netmarker.plots import hazard_ratio_text, plot_kaplan_meier
-    from netmarker.predict.workflow import evaluate_survival
+    from netmarker.evaluation import evaluate_files
+    from netmarker.plots import hazard_ratio_text
 
-    pred = read_predictions(predictions)
-    surv = read_survival(clinical, cancer_types=cancer_type or None, endpoint=endpoint.value)
-    covariates: pd.DataFrame | None = None
-    sources: dict[str, str] = {}
-    if covariate:
-        covariates, sources = survival_covariates(clinical, surv["patient"], covariate)
-    observed = None
-    if responses is not None:
-        observed = read_ding2016_response(responses, drug=drug)
-    result = evaluate_survival(pred, surv, responders=observed, covariates=covariates)
+    run = evaluate_files(
+        predictions,
+        clinical,
+        out,
+        cancer_types=cancer_type,
+        endpoint=endpoint.value,
+        covariates=covariate,
+        responses=responses,
+        drug=drug,
+        simulated=simulated,
+    )
+    result, sources = run.result, run.covariate_sources
     tag = "SIMULATED " if simulated else ""
     cox = result.cox or {}
-    write_table(result.table.assign(simulated=simulated), out / "patients.tsv")
-    write_json(
-        {
-            "simulated": simulated,
-            "endpoint": endpoint.value,
-            "models": sorted(set(pred["model_id"].astype(str))) if "model_id" in pred else [],
-            "inputs": {
-                "predictions": {"file": str(predictions), "sha256": file_checksum(predictions)},
-                "clinical": {"file": str(clinical), "sha256": file_checksum(clinical)},
-            },
-            "netmarker_version": __version__,
-            "survival": result.survival,
-            "cox": {**cox, "covariate_columns": sources},
-            "response": result.response,
-            "matching": result.match.summary(),
-        },
-        out / "evaluation.json",
-    )
-    t = result.table.set_index("patient")
     groups_hr = cox.get("groups", {}).get("unadjusted", {})
-    plot_kaplan_meier(
-        t["time_months"],
-        t["event"],
-        t["predicted_responder"].map(
-            {True: "predicted responder", False: "predicted non-responder"}
-        ),
-        out / "kaplan_meier.png",
-        title=f"{tag}predicted responders, {endpoint.value}",
-        endpoint=endpoint.value,
-        hazard_ratio={**groups_hr, "label": "predicted responders vs non-responders"},
-    )
     s = result.survival
     console.print(
         f"{tag}{endpoint.value}: log-rank p = {s['p_value']:.3g} (n = {s['n']}); "

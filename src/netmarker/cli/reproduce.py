@@ -44,7 +44,7 @@ def kong2020_command(
     the checksums of every fetched file. Without the data and without internet it stops at
     once, saying what it needs.
     """
-    from netmarker.fetch.download import HttpOptions
+    from netmarker.fetch.sources import HttpOptions
     from netmarker.reproduce import run_kong2020
 
     result = run_kong2020(

@@ -46,13 +46,13 @@ import requests
 from netmarker.errors import NetmarkerError
 from netmarker.fetch.download import (
     DownloadError,
-    HttpOptions,
     _describe,
     download,
     file_md5,
     http_session,
     update_manifest,
 )
+from netmarker.fetch.sources import HttpOptions
 from netmarker.io.clinical import DAYS_PER_MONTH
 from netmarker.io.common import file_checksum
 from netmarker.io.output import write_table

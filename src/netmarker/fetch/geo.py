@@ -29,11 +29,11 @@ import pandas as pd
 from netmarker.errors import InputError, NetmarkerError
 from netmarker.fetch.download import (
     DownloadError,
-    HttpOptions,
     download,
     http_session,
     update_manifest,
 )
+from netmarker.fetch.sources import HttpOptions
 from netmarker.io.expression import read_expression, read_id_map
 from netmarker.io.genemaps import default_gene_mapper
 from netmarker.io.output import write_table

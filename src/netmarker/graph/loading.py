@@ -16,7 +16,10 @@ import pandas as pd
 
 from netmarker.errors import InputError
 from netmarker.graph.store import Dataset, GraphStore, LoadReport
-from netmarker.io.common import file_checksum
+from netmarker.io.common import file_checksum, require_file
+from netmarker.io.genesets import read_gmt
+from netmarker.io.network import read_network
+from netmarker.io.targets import read_targets
 
 
 @dataclass
@@ -41,8 +44,6 @@ def load_network_file(
     strict: bool = False,
 ) -> FileLoad:
     """Read a network file (see :func:`netmarker.io.network.read_network`) into network ``name``."""
-    from netmarker.io.network import read_network
-
     file = Path(path)
     dataset = Dataset(
         "network",
@@ -83,8 +84,6 @@ def load_targets_file(
     strict: bool = False,
 ) -> FileLoad:
     """Read a drug-target table (see :func:`netmarker.io.targets.read_targets`) and merge it."""
-    from netmarker.io.targets import read_targets
-
     file = Path(path)
     parsed = read_targets(
         file, fmt=fmt, source=source, vocabulary=vocabulary, strict=strict, gene_column=gene_column
@@ -123,8 +122,6 @@ def load_pathways_file(
     is already loaded stops with an error, unless ``replace``, which removes the source's
     earlier pathways and the results derived from them in the same transaction as the load.
     """
-    from netmarker.io.genesets import read_gmt
-
     file = Path(path)
     parsed = read_gmt(file, source=source, min_size=min_size, strict=strict)
     dataset = Dataset(
@@ -154,9 +151,7 @@ def load_pathways_file(
 
 
 def _checksum(path: Path) -> str:
-    if not path.is_file():
-        raise InputError(path, "file not found")
-    return file_checksum(path)
+    return file_checksum(require_file(path))
 
 
 def _options(**values: Any) -> dict[str, Any]:

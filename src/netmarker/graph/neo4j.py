@@ -38,13 +38,13 @@ under ``cypher/``.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import logging
 import os
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -212,9 +212,15 @@ class Neo4jStore:
         password: str,
         database: str = "neo4j",
         batch_size: int = 10_000,
+        parallel: int = 2,
     ) -> None:
         if batch_size < 1:
             raise StoreError(f"batch_size must be at least 1, got {batch_size}")
+        if parallel < 1:
+            raise StoreError(f"parallel must be at least 1, got {parallel}")
+        #: staging batches (network loads, result write-backs) committed at once, each in a
+        #: session of its own (benchmarks/RESULTS.md: 2 spread the server's work over cores)
+        self.parallel = parallel
         if not uri.startswith(NEO4J_SCHEMES):
             raise StoreError(f"invalid Neo4j URI {uri!r}: use bolt://HOST:7687 or neo4j://HOST")
         self.uri, self.user, self.database, self.batch_size = uri, user, database, batch_size
@@ -227,7 +233,6 @@ class Neo4jStore:
         except ValueError as exc:
             raise StoreError(f"invalid Neo4j URI {uri!r}: {exc}; fix NEO4J_URI") from None
         self._schema_checked = False
-        self._connected = False
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Neo4jStore:
@@ -248,10 +253,6 @@ class Neo4jStore:
     def _session(self) -> Iterator[Session]:
         """A session whose driver errors become one-line ``StoreError``s."""
         try:
-            if not self._connected:
-                # fails at once; a managed transaction would retry an unreachable server for 30 s
-                self._driver.verify_connectivity()
-                self._connected = True
             with self._driver.session(database=self.database) as session:
                 yield session
         except AuthError:
@@ -368,6 +369,17 @@ class Neo4jStore:
             time.sleep(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
+    def _each(self, work: Callable[[_T], Any], items: Iterable[_T]) -> None:
+        """``work(item)`` for each item: in order, or ``self.parallel`` at a time (each
+        ``_commit`` opens a session of its own); the first error is raised."""
+        if self.parallel <= 1:
+            for item in items:
+                work(item)
+            return
+        with ThreadPoolExecutor(self.parallel) as pool:
+            for _ in pool.map(work, items):
+                pass
+
     def _auto_commit(self, name: str, **params: Any) -> None:
         """Run ``cypher/<name>`` in an auto-commit transaction (needed by ``CALL ... IN
         TRANSACTIONS``, which commits its own batches). No schema check: ``clear`` works on
@@ -378,7 +390,12 @@ class Neo4jStore:
     def _require_schema(self) -> None:
         if self._schema_checked:
             return
-        present = {row[0] for row in self._read_unchecked("read/schema_constraints")}
+        # the first statement of every store method, in an auto-commit transaction: an
+        # unreachable server fails at once (a managed transaction would retry it for 30 s),
+        # without a connectivity check's extra round trip
+        with self._session() as session:
+            result = session.run(cypher("read/schema_constraints"))
+            present = {row[0] for row in result}
         missing = _constraint_names() - present
         if missing:
             raise StoreError(
@@ -442,7 +459,7 @@ class Neo4jStore:
         allg = allg.drop_duplicates("symbol", keep="first")
         return ("load/merge_genes", _rows(allg), {})
 
-    def _stage_and_publish(self, network: str, unique: pd.DataFrame, gene_rows: list[Any]) -> None:
+    def _stage_and_publish(self, network: str, unique: pd.DataFrame, gene_rows: list[Any]) -> int:
         """Write a network load as a new version, then publish it in one small transaction.
 
         The load holds a write lock on the ``(:Network)`` node in a transaction kept open
@@ -454,7 +471,7 @@ class Neo4jStore:
         is nothing to MERGE with), then, in the lock's transaction, set the genes' Entrez ids
         and switch ``Network.version``. Readers see the old version until that commit; a
         failure before it leaves the published network as it was. Afterwards the old
-        version is deleted in batches.
+        version (if there was one) is deleted in batches. Returns the edges published.
         """
         version = _new_id()
         batch = {"network": network, "batch_size": self.batch_size}
@@ -471,14 +488,18 @@ class Neo4jStore:
             with _timed("stage genes"):
                 self._write_each_batch("load/stage_genes", [row[:1] for row in gene_rows], {})
             with _timed(f"create {len(unique):,} interactions"):
-                for rows in _batches(_rows(unique), self.batch_size):
-                    self._create_interactions(rows, network, version)
+                self._each(
+                    lambda rows: self._create_interactions(rows, network, version),
+                    _batches(_rows(unique), self.batch_size),
+                )
             with _timed("publish (Entrez ids, version switch)"):
                 for rows in _batches(gene_rows, self.batch_size):
                     lock.run(cypher("load/merge_genes"), rows=rows).consume()
                 lock.run(cypher("load/publish_network"), network=network, version=version).consume()
-        with self._network_lock(network), _timed("drop the old version"):
-            self._auto_commit("load/drop_stale_interactions", **batch)
+        if len(published):  # else nothing is left to drop: what interrupted loads staged went first
+            with self._network_lock(network), _timed("drop the old version"):
+                self._auto_commit("load/drop_stale_interactions", **batch)
+        return len(unique)
 
     def _create_interactions(self, rows: list[list[Any]], network: str, version: int) -> None:
         """CREATE one batch of ``[gene_a, gene_b, score]`` rows of a staged network version,
@@ -531,11 +552,11 @@ class Neo4jStore:
         with _timed("deduplicate edges, genes (pandas)"):
             unique = edges.groupby(["gene_a", "gene_b"], sort=True)["score"].max().reset_index()
             _, gene_rows, _ = self._gene_step(genes, [unique["gene_a"], unique["gene_b"]])
-        self._stage_and_publish(name, unique, gene_rows)
+        published = self._stage_and_publish(name, unique, gene_rows)
         with _timed("count after, finish"):
             counts = {
                 "edges_in_file": len(edges),
-                "edges_new": self._count("count_network_edges", network=name) - before["edges"],
+                "edges_new": published - before["edges"],
                 "genes_new": self._count("count_genes") - before["genes"],
             }
             return self._finish(dataset, counts)
@@ -670,69 +691,96 @@ class Neo4jStore:
 
         self._write(work)
 
-    def _write_results(self, kind: str, results: pd.DataFrame, columns: list[str]) -> None:
-        """Replace the ``kind`` rows of each (drug, network) in ``results``, staged and published
-        per network as network loads are (all or nothing per network; any size fits the heap).
+    def _write_results(self, kind: str, chunks: Iterable[pd.DataFrame], columns: list[str]) -> int:
+        """Replace the ``kind`` rows of each (drug, network) in ``chunks`` (tables of rows,
+        handed over one at a time), staged and published per network as network loads are:
+        all or nothing per network, any number of rows fits the heap. Returns the rows written.
 
-        Under the network's lock: create the Drug and target nodes the rows point to, stage
-        the rows in committed batches (each batch looks its nodes up once by their unique
-        keys and sends its rows as columns), then, in the lock's transaction, list the new
-        write on each drug (``publish_<kind>``): readers see only rows of a listed write, so
-        they switch from the old rows to the new at that commit. Afterwards, under the lock
-        again, the drugs' unlisted rows on the network (superseded, or staged by a write-back
-        that died) are deleted in batches.
+        On a network's first rows: take its lock (a transaction kept open until the publish).
+        For each chunk, under the lock: create the Drug and target nodes its rows point to and
+        stage its rows in committed batches (each batch looks its nodes up once by their unique
+        keys and sends its rows as columns). After the last chunk, in each lock's transaction,
+        list the new write on each drug (``publish_<kind>``): readers see only rows of a
+        listed write, so they switch from the old rows to the new at that commit. Afterwards,
+        under the lock again, the drugs' unlisted rows on the network (superseded, or staged
+        by a write-back that died) are deleted in batches.
         """
-        results = typed_frame(results, columns)
-        for network, part in results.groupby("network", sort=True):
-            self._write_result_chunks(kind, str(network), [part], columns)
-
-    def _write_result_chunks(
-        self, kind: str, network: str, chunks: Iterable[pd.DataFrame], columns: list[str]
-    ) -> int:
-        """``_write_results`` of one network's rows arriving in chunks (one held at a time):
-        each chunk's nodes are merged and its rows staged as it comes, all published at the end.
-        Returns the rows written."""
-        validate_network_name(network)
         target = columns[1]  # pathway | gene
         values = [c for c in columns if c not in ("drug", target, "network", "run")]
-        write = _new_id()
-        drugs: set[str] = set()
-        n_rows = 0
-        self._ensure_network(network)
-        with self._network_lock(network) as lock:
+        # network -> (write id, its lock's transaction and exit stack, the drugs written)
+        writes: dict[str, tuple[int, Transaction, contextlib.ExitStack, set[str]]] = {}
+        written = 0
+        with contextlib.ExitStack() as locks:  # on an error: every lock rolled back
             for chunk in chunks:
-                part = typed_frame(chunk, columns)
-                if (part["network"] != network).any():
-                    raise ValueError(f"a chunk of {kind} rows is not all of network {network!r}")
-                names = sorted(part["drug"].unique().tolist())
-                nodes = {"drugs": names, "targets": sorted(part[target].unique().tolist())}
-                with _timed(f"{kind}: merge drug and target nodes"):
-                    self._commit(
-                        [(f"write/merge_{kind}_nodes", nodes)],
-                        f"{len(names):,} drugs per write-back; write fewer drugs at once",
-                    )
-                with _timed(f"{kind}: stage {len(part):,} rows"):
-                    for run, rows in part.groupby("run", sort=True):
-                        constant = {"network": network, "run": run, "write": write}
-                        for start in range(0, len(rows), self.batch_size):
-                            batch = rows.iloc[start : start + self.batch_size]
-                            self._stage_batch(kind, batch, target, values, constant)
-                drugs.update(names)
-                n_rows += len(part)
-            if not drugs:
-                return 0
-            with _timed(f"{kind}: publish"):
-                publish = cypher(f"write/publish_{kind}")
-                lock.run(publish, drugs=sorted(drugs), network=network, write=write).consume()
-        # under the lock again: no other write-back is staging meanwhile
-        with self._network_lock(network), _timed(f"{kind}: drop superseded rows"):
-            self._auto_commit(
-                f"write/drop_stale_{kind}",
-                drugs=sorted(drugs),
-                network=network,
-                batch_size=self.batch_size,
+                rows = typed_frame(chunk, columns)
+                written += len(rows)
+                for network, part in rows.groupby("network", sort=True):
+                    name = validate_network_name(str(network))
+                    if name not in writes:
+                        self._ensure_network(name)
+                        own = locks.enter_context(contextlib.ExitStack())
+                        lock = own.enter_context(self._network_lock(name))
+                        writes[name] = (_new_id(), lock, own, set())
+                    write, _, _, drugs = writes[name]
+                    drugs.update(part["drug"].unique().tolist())
+                    self._stage_rows(kind, part, target, values, name, write)
+            for name, (write, lock, own, drugs) in writes.items():
+                with _timed(f"{kind}: publish {name}"):
+                    lock.run(
+                        cypher(f"write/publish_{kind}"),
+                        drugs=sorted(drugs),
+                        network=name,
+                        write=write,
+                    ).consume()
+                    # commit now: the next network's publish locks the same Drug nodes
+                    own.close()
+        for name, (_, _, _, drugs) in writes.items():
+            # under the lock again: no other write-back is staging meanwhile
+            with self._network_lock(name), _timed(f"{kind}: drop superseded rows"):
+                self._auto_commit(
+                    f"write/drop_stale_{kind}",
+                    drugs=sorted(drugs),
+                    network=name,
+                    batch_size=self.batch_size,
+                )
+        return written
+
+    def _stage_rows(
+        self,
+        kind: str,
+        part: pd.DataFrame,
+        target: str,
+        values: list[str],
+        network: str,
+        write: int,
+    ) -> None:
+        """Stage ``part`` (rows of one network) under write ``write``: its Drug and target
+        nodes first, then its rows in committed batches."""
+        nodes = {
+            "drugs": sorted(part["drug"].unique().tolist()),
+            "targets": sorted(part[target].unique().tolist()),
+        }
+        with _timed(f"{kind}: merge drug and target nodes"):
+            self._commit(
+                [(f"write/merge_{kind}_nodes", nodes)],
+                f"{len(nodes['drugs']):,} drugs per write-back; write fewer drugs at once",
             )
-        return n_rows
+        with _timed(f"{kind}: stage {len(part):,} rows"):
+            batches = [
+                (rows.iloc[start : start + self.batch_size], run)
+                for run, rows in part.groupby("run", sort=True)
+                for start in range(0, len(rows), self.batch_size)
+            ]
+            self._each(
+                lambda item: self._stage_batch(
+                    kind,
+                    item[0],
+                    target,
+                    values,
+                    {"network": network, "run": item[1], "write": write},
+                ),
+                batches,
+            )
 
     def _stage_batch(
         self,
@@ -766,24 +814,19 @@ class Neo4jStore:
             )
 
     def write_proximity(self, results: pd.DataFrame) -> None:
-        self._write_results("proximity", results, PROXIMITY_COLUMNS)
+        self._write_results("proximity", [results], PROXIMITY_COLUMNS)
 
     def write_proximity_chunks(self, chunks: Iterable[pd.DataFrame]) -> int:
-        parts = iter(chunks)
-        first = next(parts, None)
-        if first is None or first.empty:
-            return 0 if first is None else self.write_proximity_chunks(parts)
-        network = str(first["network"].iat[0])
-        return self._write_result_chunks(
-            "proximity", network, itertools.chain([first], parts), PROXIMITY_COLUMNS
-        )
+        """``write_proximity`` of a run handed over in chunks (of any number of rows each):
+        each network's rows are published once the last chunk is staged."""
+        return self._write_results("proximity", chunks, PROXIMITY_COLUMNS)
 
     def proximity(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
         rows = self._table("proximity", drug=drug, network=network)
         return _frame(rows, PROXIMITY_COLUMNS, ["drug", "network", "z", "pathway"])
 
     def write_propagation(self, results: pd.DataFrame) -> None:
-        self._write_results("propagation", results, PROPAGATION_COLUMNS)
+        self._write_results("propagation", [results], PROPAGATION_COLUMNS)
 
     def propagation(self, drug: str | None = None, network: str | None = None) -> pd.DataFrame:
         rows = self._table("propagation", drug=drug, network=network)

@@ -15,6 +15,14 @@ from netmarker.errors import InputError
 _CHUNK = 1 << 20
 
 
+def require_file(path: str | Path) -> Path:
+    """``path`` as a Path; an InputError ``file not found`` unless it is an existing file."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(p, "file not found")
+    return p
+
+
 def open_text(path: str | Path, encoding: str = "utf-8") -> IO[str]:
     """Open a text file, transparently decompressing ``.gz``; a UTF-8 byte-order mark is dropped.
 

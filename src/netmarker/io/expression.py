@@ -1,7 +1,9 @@
 """Expression matrices -> genes (current HGNC symbols) x samples of floats.
 
 Formats, detected from the content: delimited text (TSV / CSV, optional gzip) and Parquet
-with genes in rows, and GEO series matrix files (``!Series_...`` header, table between
+with genes in rows or in columns (``orientation="auto"`` reads a file whose column names are
+gene ids, or whose row ids are sample ids, as samples x genes and says so: a warning and
+``report.orientation``), and GEO series matrix files (``!Series_...`` header, table between
 ``!series_matrix_table_begin`` / ``_end``). Row ids may be HGNC symbols, Entrez ids, Ensembl
 gene ids (versions such as ``ENSG00000141510.16`` are stripped) or array probe ids; the last
 two need ``id_map``, a table from those ids to symbols or Entrez ids (Ensembl BioMart export,
@@ -12,6 +14,7 @@ the same symbol are aggregated.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +37,9 @@ DEFAULT_ENSEMBL_MAP = (
 IdType = Literal["auto", "symbol", "entrez", "ensembl", "probe"]
 Aggregate = Literal["median", "mean", "max_mean"]
 OnNaN = Literal["drop", "error", "keep"]
+Orientation = Literal["auto", "genes_x_samples", "samples_x_genes"]
+
+log = logging.getLogger(__name__)
 
 _ENSEMBL = re.compile(r"^(ENS[A-Z]*G\d{6,})(\.\d+)?(_PAR_Y)?$")
 _PROBE = re.compile(r"(?:_at|_st)$|^ILMN_\d+$|^A_\d+_P\d+$", re.IGNORECASE)
@@ -80,12 +86,15 @@ class ExpressionReport:
     tcga_barcodes: bool = False
     looks_log_scaled: bool = False
     value_range: tuple[float, float] = (float("nan"), float("nan"))
+    #: how the file was laid out: "genes x samples", or "samples x genes" (read transposed)
+    orientation: str = "genes x samples"
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for logs."""
         return (
-            f"{self.path} [{self.format}, {self.id_type} ids]: {self.genes_read} rows read, "
+            f"{self.path} [{self.format}, {self.orientation}, {self.id_type} ids]: "
+            f"{self.genes_read} rows read, "
             f"{self.ids_mapped} ids mapped ({self.ids_rescued} rescued), {self.ids_dropped} "
             f"dropped, {self.duplicate_genes} genes aggregated from {self.rows_aggregated} "
             f"rows, {self.nan_values} NaN values ({self.genes_dropped_nan} genes dropped) -> "
@@ -113,6 +122,7 @@ def read_expression(
     id_map: str | Path | None = None,
     on_nan: OnNaN = "drop",
     geo_sample_names: Literal["accession", "title"] = "accession",
+    orientation: Orientation = "auto",
 ) -> ExpressionData:
     """Read an expression matrix and return genes x samples keyed by current HGNC symbols.
 
@@ -121,7 +131,9 @@ def read_expression(
     listed in the report). ``aggregate`` combines rows mapped to the same gene (``max_mean``
     keeps the row with the highest mean). Genes with NaN values are dropped (``on_nan``
     ``"error"`` raises instead, ``"keep"`` keeps them). ``mapper`` defaults to the packaged
-    org.Hs.eg.db mapper.
+    org.Hs.eg.db mapper. ``orientation``: ``"auto"`` reads genes in rows unless the column
+    names are gene ids or the row ids are sample ids (then samples in rows, reported in
+    ``report.orientation`` and logged as a warning); or say which.
     """
     p = Path(path)
     fmt = _detect_format(p)
@@ -137,10 +149,13 @@ def read_expression(
         raise InputError(p, "no numeric (sample) columns", 1)
     if fmt == "geo_series_matrix" and id_type == "auto" and id_map is not None:
         id_type = "probe"  # series-matrix rows are platform ids whenever a platform map is given
-    kind = _detect_id_type(ids, id_type)
     mapper = mapper or default_gene_mapper()
-    _check_orientation(p, ids, list(values.columns), mapper)
+    assumed = "genes x samples"
+    if fmt != "geo_series_matrix":  # a series matrix always has the samples in columns
+        ids, values, lines, assumed = _orient(p, ids, values, lines, mapper, orientation)
+    kind = _detect_id_type(ids, id_type)
     report = ExpressionReport(path=str(p), format=fmt, id_type=kind, genes_read=len(ids))
+    report.orientation = assumed
     report.annotation_columns = annotation
     if annotation:
         report.notes.append(
@@ -347,26 +362,53 @@ def _detect_id_type(ids: pd.Series, id_type: str) -> str:
     return "symbol"
 
 
-def _check_orientation(p: Path, ids: pd.Series, samples: list[str], mapper: GeneMapper) -> None:
-    """Stop on a samples x genes matrix: gene ids as column names, or sample ids as row ids."""
+def _orient(
+    p: Path,
+    ids: pd.Series,
+    values: pd.DataFrame,
+    lines: np.ndarray,
+    mapper: GeneMapper,
+    orientation: str,
+) -> tuple[pd.Series, pd.DataFrame, np.ndarray, str]:
+    """The table as genes x samples, and the orientation the file was read in."""
+    if orientation not in ("auto", "genes_x_samples", "samples_x_genes"):
+        raise ValueError(f"unknown orientation {orientation!r}")
+    why = _samples_in_rows(ids, list(values.columns), mapper) if orientation == "auto" else None
+    if orientation != "samples_x_genes" and why is None:
+        return ids, values, lines, "genes x samples"
+    samples = [str(s) for s in ids]
+    seen: dict[str, int] = {}
+    for sample, line in zip(samples, lines, strict=True):
+        if not sample:
+            raise InputError(p, "empty sample id", int(line))
+        if sample in seen:
+            raise InputError(p, f"duplicate sample id {sample!r} (first on line {seen[sample]})")
+        seen[sample] = int(line)
+    log.warning(
+        "%s: read as samples x genes%s; netmarker works on genes x samples (transposed)",
+        p,
+        f" ({why})" if why else "",
+    )
+    genes = pd.Series([str(c).strip() for c in values.columns], dtype=object)
+    flipped = pd.DataFrame(values.to_numpy().T, columns=samples)
+    # every gene is named on the header line
+    return genes, flipped, np.ones(len(genes), dtype=int), "samples x genes"
+
+
+def _samples_in_rows(ids: pd.Series, samples: list[str], mapper: GeneMapper) -> str | None:
+    """Why the table looks like samples x genes (gene ids as column names, or sample ids as
+    row ids), or None."""
     names = [str(c) for c in samples]
     genes = [n for n in names if mapper.is_current(n) or _ENSEMBL.match(n)]
     if len(names) >= 3 and len(genes) > 0.5 * len(names):
-        raise InputError(
-            p,
-            f"looks transposed: {len(genes)} of {len(names)} sample column names are gene ids "
-            f"(e.g. {', '.join(genes[:3])}); netmarker reads genes in rows and samples in "
-            "columns: transpose the matrix",
-            1,
+        return (
+            f"{len(genes)} of {len(names)} column names are gene ids, e.g. {', '.join(genes[:3])}"
         )
     head = ids.head(2000)
     samples_as_rows = head.map(lambda i: tcga_patient(i) is not None or bool(_GSM.match(i)))
     if len(head) >= 3 and samples_as_rows.mean() > 0.5:
-        raise InputError(
-            p,
-            f"looks transposed: the row ids are sample ids (e.g. {', '.join(head[:3])}); "
-            "netmarker reads genes in rows and samples in columns: transpose the matrix",
-        )
+        return f"the row ids are sample ids, e.g. {', '.join(head[:3])}"
+    return None
 
 
 def _check_ids(p: Path, ids: pd.Series, lines: np.ndarray) -> None:

@@ -28,6 +28,14 @@ from netmarker.predict.validation import (
     BaselineResult,
 )
 
+#: the names of the two predicted groups, in tables, survival results and figures
+RESPONDER_LABELS: dict[bool, str] = {True: "predicted responder", False: "predicted non-responder"}
+
+
+def responder_groups(called: pd.Series) -> pd.Series:
+    """``predicted_responder`` calls (True/False) as group names (:data:`RESPONDER_LABELS`)."""
+    return called.map(RESPONDER_LABELS)
+
 
 def split_responders(
     predicted: pd.Series,

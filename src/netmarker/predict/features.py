@@ -1,9 +1,9 @@
 """Expression -> module features: ssGSEA, mean z-score, single-gene features, standardisation.
 
-Conventions (as in GSVA / decoupler): expression matrices are **genes x samples**
-(index = gene symbols, columns = sample ids) and every scoring function here returns
-**features x samples**. Predictors (``netmarker.predict.model``) take **samples x features**, so
-transpose (``.T``) before training; :func:`standardize` works on samples x features.
+Conventions: expression matrices are **genes x samples** (index = gene symbols, columns =
+sample ids, as GSVA reads them) and every scoring function here returns **samples x
+features** (as scikit-learn, decoupler and AnnData), the orientation the predictors
+(``netmarker.predict.model``) and :func:`standardize` take.
 """
 
 from __future__ import annotations
@@ -200,7 +200,7 @@ def ssgsea(
     range over the whole run (GSVA's default), so a sample's score depends on which other
     samples and sets are scored with it; ``normalize=False`` gives per-sample scores.
 
-    ``expression`` is genes x samples; returns sets x samples. Missing genes and dropped
+    ``expression`` is genes x samples; returns samples x sets. Missing genes and dropped
     sets are logged (see :func:`match_gene_sets`; :func:`score_modules` returns the report).
     """
     return _ssgsea(expression, gene_sets, alpha, normalize, min_size, max_size)[0]
@@ -224,7 +224,7 @@ def _ssgsea(
     if normalize:
         scores = normalize_range(scores)
     result = pd.DataFrame(
-        scores, index=pd.Index(list(sets), name="set"), columns=expression.columns
+        scores.T, index=expression.columns, columns=pd.Index(list(sets), name="set")
     )
     return result, coverage
 
@@ -256,7 +256,7 @@ def mean_zscore(
 ) -> pd.DataFrame:
     """Mean z-scored expression of each set's members (genes z-scored across samples).
 
-    ``expression`` is genes x samples; returns sets x samples. Scores depend on the samples
+    ``expression`` is genes x samples; returns samples x sets. Scores depend on the samples
     scored together (z-scores). Missing genes and dropped sets are logged.
     """
     return _mean_zscore(expression, gene_sets, min_size, max_size)[0]
@@ -273,12 +273,12 @@ def _mean_zscore(
     membership = membership_matrix(z.index, sets)
     sizes = np.asarray(membership.sum(axis=1))
     scores = (membership @ z.to_numpy()) / sizes
-    result = pd.DataFrame(scores, index=pd.Index(list(sets), name="set"), columns=z.columns)
+    result = pd.DataFrame(scores.T, index=z.columns, columns=pd.Index(list(sets), name="set"))
     return result, coverage
 
 
 def gene_features(expression: pd.DataFrame, genes: Sequence[str]) -> pd.DataFrame:
-    """Expression of single genes as features (genes x samples), e.g. a drug-targets baseline.
+    """Expression of single genes as features (samples x genes), e.g. a drug-targets baseline.
 
     Genes absent from the expression are logged with their count; raises
     :class:`DataError` when none is measured.
@@ -299,12 +299,12 @@ def gene_features(expression: pd.DataFrame, genes: Sequence[str]) -> pd.DataFram
         )
     result = expression.loc[present].astype(np.float64)
     result.index.name = "gene"
-    return result
+    return result.T
 
 
 @dataclass(frozen=True)
 class ModuleScores:
-    """Module features (sets x samples) with how they were made and the gene coverage."""
+    """Module features (samples x sets) with how they were made and the gene coverage."""
 
     scores: pd.DataFrame
     coverage: pd.DataFrame
@@ -347,7 +347,7 @@ def score_modules(
         parts = [run(expression.loc[:, labels == c]) for c in pd.unique(labels)]
         # coverage depends only on which genes are measured, the same in every cohort
         coverage = parts[0][1]
-        scores = pd.concat([p[0] for p in parts], axis=1).loc[:, expression.columns]
+        scores = pd.concat([p[0] for p in parts], axis=0).loc[expression.columns]
     return ModuleScores(
         scores=scores,
         coverage=coverage,

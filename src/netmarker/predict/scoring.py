@@ -76,7 +76,7 @@ def module_scores(
     frame = expression_frame(expression, layer=layer)
     scores = score_modules(
         frame.T, modules, method=method, normalize=normalize, min_size=min_size
-    ).scores.T
+    ).scores.copy()
     scores.index.name = "sample"
     scores.columns.name = "module"
     if is_anndata(expression):

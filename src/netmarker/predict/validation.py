@@ -831,15 +831,15 @@ def compare_baselines(
     net = score_modules(
         expression, modules, method=score_method, normalize=normalize, min_size=min_size
     )
-    rows.append(("network_modules", net.scores.shape[0], run("network_modules", net.scores.T)))
+    rows.append(("network_modules", net.scores.shape[1], run("network_modules", net.scores)))
     if targets is not None:
-        genes = gene_features(expression, targets).T
+        genes = gene_features(expression, targets)
         rows.append(("drug_targets", genes.shape[1], run("drug_targets", genes)))
     if all_pathways is not None:
         allp = score_modules(
             expression, all_pathways, method=score_method, normalize=normalize, min_size=min_size
         )
-        rows.append(("all_pathways", allp.scores.shape[0], run("all_pathways", allp.scores.T)))
+        rows.append(("all_pathways", allp.scores.shape[1], run("all_pathways", allp.scores)))
     null = np.full(n_random, np.nan)
     draws: list[dict[str, list[str]]] = []
     if n_random > 0:

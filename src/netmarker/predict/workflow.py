@@ -28,6 +28,12 @@ import numpy as np
 import pandas as pd
 
 from netmarker._version import __version__
+from netmarker.defaults import (
+    DEFAULT_MIN_COVERAGE,
+    DEFAULT_MIN_SIZE,
+    DEFAULT_MIN_SPREAD,
+    DEFAULT_Z_CUTOFF,
+)
 from netmarker.errors import DataError, NetmarkerError, NotFoundError
 from netmarker.graph.store import GraphStore
 from netmarker.ids.drugs import DrugSynonyms
@@ -35,10 +41,11 @@ from netmarker.ids.samples import IdMatch, match_ids
 from netmarker.io.common import file_checksum
 from netmarker.io.expression import read_expression
 from netmarker.io.response import ResponseData, read_response
-from netmarker.modules import DEFAULT_Z_CUTOFF, proximal_modules, resolve_drug, resolve_network
+from netmarker.modules import proximal_modules, resolve_drug, resolve_network
 from netmarker.predict.estimators import ModuleClassifier, ModuleRegressor, make_estimator
 from netmarker.predict.evaluate import (
     cox_hazard_ratios,
+    responder_groups,
     response_metrics,
     split_responders,
     survival_test,
@@ -65,8 +72,6 @@ log = logging.getLogger(__name__)
 
 ScoreMethod = Literal["ssgsea", "mean_z"]
 WritePolicy = Literal["signal", "always", "never"]
-#: fewest measured genes for a module to be scored (the paper, Kong et al. 2020, used 2)
-DEFAULT_MIN_SIZE = 5
 
 
 @dataclass
@@ -186,8 +191,8 @@ def module_features(
         raise NetmarkerError(
             f"none of {drug}'s {len(modules)} proximal modules has >= {min_size} measured genes"
         )
-    scored = {m: modules[m] for m in scores.scores.index}
-    return drug, net, run, scored, scores.scores.T
+    scored = {m: modules[m] for m in scores.scores.columns}
+    return drug, net, run, scored, scores.scores
 
 
 def train_drug_model(
@@ -299,13 +304,6 @@ def measured_genes(data: TrainingData, modules: dict[str, list[str]]) -> dict[st
     """Genes of each module measured in ``data``'s expression matrix."""
     measured = set(data.expression.index)
     return {m: [g for g in dict.fromkeys(genes) if g in measured] for m, genes in modules.items()}
-
-
-#: default --min-coverage: share of a feature's training genes that must be measured now
-DEFAULT_MIN_COVERAGE = 0.8
-#: default --min-spread: prediction SD, as a share of the training response's SD, below which
-#: a median split separates noise
-DEFAULT_MIN_SPREAD = 0.1
 
 
 def module_coverage(
@@ -423,7 +421,7 @@ def predict_cohort(
         normalize=meta["normalize"],
         min_size=int(meta.get("min_size", 5)),
     )
-    predicted = predict(model, scores.scores.T, standardize=standardize)
+    predicted = predict(model, scores.scores, standardize=standardize)
     logistic = model.method == "logistic"
     if rule == "median" and not logistic:
         check_spread(predicted, meta.get("response_sd"), min_spread)
@@ -522,9 +520,7 @@ def evaluate_survival(
             "event": [clin.loc[p, "event"] for p, _ in rows],
         }
     ).dropna(subset=["time_months", "event"])
-    groups = table.set_index("patient")["predicted_responder"].map(
-        {True: "predicted responder", False: "predicted non-responder"}
-    )
+    groups = responder_groups(table.set_index("patient")["predicted_responder"])
     survival = survival_test(
         groups,
         table.set_index("patient")["time_months"],
