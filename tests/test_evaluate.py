@@ -11,7 +11,6 @@ from netmarker.errors import DataError
 from netmarker.predict.estimators import ModuleClassifier, ModuleRegressor
 from netmarker.predict.evaluate import (
     align_survival,
-    compare_baselines,
     response_metrics,
     split_responders,
     survival_test,
@@ -19,7 +18,12 @@ from netmarker.predict.evaluate import (
 from netmarker.predict.features import score_modules
 from netmarker.predict.model import predict, train
 from netmarker.predict.simulate import simulate_cohort
-from netmarker.predict.validation import cross_validate, permutation_test, random_modules
+from netmarker.predict.validation import (
+    compare_baselines,
+    cross_validate,
+    permutation_test,
+    random_modules,
+)
 
 
 def noise(seed: int, n: int = 30, p: int = 100) -> tuple[pd.DataFrame, pd.Series]:
@@ -182,9 +186,12 @@ def test_random_modules_keep_sizes() -> None:
 
 def test_baselines_random_module_p(preclinical) -> None:
     signal = {k: preclinical.modules[k] for k in preclinical.signal_modules}
-    kwargs = {"n_random": 19, "cv": 4, "top_n": None, "seed": 0}
+    kwargs = {"n_random": 19, "cv": 4, "seed": 0}
+    model = ModuleRegressor(top_n=None)
+    samples_x_genes = preclinical.expression.T
     result = compare_baselines(
-        preclinical.expression,
+        model,
+        samples_x_genes,
         preclinical.response,
         signal,
         targets=preclinical.modules["SIM_MODULE_05"][:3],
@@ -203,7 +210,7 @@ def test_baselines_random_module_p(preclinical) -> None:
     assert result.empirical_p == pytest.approx(1 / 20)  # beats every random draw
     assert table.loc["network_modules", "spearman_r"] > table.loc["random_modules", "spearman_r"]
     decoys = {k: preclinical.modules[k] for k in ["SIM_MODULE_07", "SIM_MODULE_09"]}
-    null = compare_baselines(preclinical.expression, preclinical.response, decoys, **kwargs)
+    null = compare_baselines(model, samples_x_genes, preclinical.response, decoys, **kwargs)
     assert null.empirical_p > 0.05
 
 
@@ -232,7 +239,13 @@ def test_real_organoid_5fu_pipeline_runs_end_to_end(shared_data, tmp_path) -> No
     ic50 = pd.Series(fu["median_IC50"].to_numpy(), index=fu["Organoid"].str.upper(), name="ic50")
     sets = reactome_sets(shared_data)
     result = compare_baselines(
-        expr, ic50, {k: sets[k] for k in list(sets)[:40]}, targets=["TYMS"], n_random=0, cv="loo"
+        ModuleRegressor(),
+        expr.T,
+        ic50,
+        {k: sets[k] for k in list(sets)[:40]},
+        targets=["TYMS"],
+        n_random=0,
+        cv="loo",
     )
     table = result.table.set_index("features")
     assert (table["n"] == 19).all()

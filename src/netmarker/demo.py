@@ -40,7 +40,7 @@ from netmarker.modules import (
 )
 from netmarker.predict.estimators import make_estimator
 from netmarker.predict.model import biomarker_table
-from netmarker.predict.runs import train_files
+from netmarker.predict.runs import baseline_table, train_files
 from netmarker.predict.simulate import SimulatedCohort, simulate_cohort
 from netmarker.predict.validation import describe
 from netmarker.predict.workflow import (
@@ -164,7 +164,8 @@ def _run(
     baselines = crossvalidate_with_baselines(
         store, training, estimator=estimator, selection=selection, n_random=n_random_modules
     )
-    write_table(baselines.table, out / "baselines_loocv.tsv")
+    # as `netmarker cv` writes it: without the nominal p-values, which are not valid
+    write_table(baseline_table(baselines, training), out / "baselines_loocv.tsv")
 
     say("applying the model to SIMULATED patient cohorts (planted effect / no effect)")
     patients = {}

@@ -1,4 +1,4 @@
-"""Responder calls, survival and response tests, and baselines of the predictors.
+"""Responder calls, survival and response tests of the predictors.
 
 Every function takes plain pandas objects indexed by sample / patient id. Cross-validation
 and baselines are :mod:`netmarker.predict.validation`; simulated cohorts
@@ -9,7 +9,7 @@ more sensitive, unless told otherwise).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -18,15 +18,7 @@ from scipy import stats
 from sklearn.metrics import roc_auc_score
 
 from netmarker.errors import DataError
-from netmarker.predict import validation
-from netmarker.predict.estimators import TopN, make_estimator
 from netmarker.predict.features import preview
-from netmarker.predict.validation import (
-    CV,
-    DEFAULT_CV,
-    DEFAULT_N_RANDOM,
-    BaselineResult,
-)
 
 #: the names of the two predicted groups, in tables, survival results and figures
 RESPONDER_LABELS: dict[bool, str] = {True: "predicted responder", False: "predicted non-responder"}
@@ -166,44 +158,6 @@ def response_metrics(
             out["auc_ci"] = [boot["ci_low"], boot["ci_high"]]
             out["auc_ci_method"] = f"percentile bootstrap, {boot['n_boot']} resamples"
     return out
-
-
-def compare_baselines(
-    expression: pd.DataFrame,
-    response: pd.Series,
-    modules: Mapping[str, Sequence[str]],
-    *,
-    targets: Sequence[str] | None = None,
-    all_pathways: Mapping[str, Sequence[str]] | None = None,
-    n_random: int = DEFAULT_N_RANDOM,
-    random_universe: Sequence[str] | None = None,
-    method: str = "ridge",
-    cv: CV = DEFAULT_CV,
-    top_n: TopN = "cv",
-    score_method: Literal["ssgsea", "mean_z"] = "ssgsea",
-    normalize: bool = True,
-    min_size: int = 5,
-    seed: int = 0,
-    progress: Callable[[int, int], None] | None = None,
-) -> BaselineResult:
-    """:func:`netmarker.predict.validation.compare_baselines` of ``method``'s estimator, for
-    ``expression`` as read from files (genes x samples)."""
-    return validation.compare_baselines(
-        make_estimator(method, top_n=top_n, random_state=seed),
-        expression.T,
-        response,
-        modules,
-        targets=targets,
-        all_pathways=all_pathways,
-        n_random=n_random,
-        random_universe=random_universe,
-        cv=cv,
-        score_method=score_method,
-        normalize=normalize,
-        min_size=min_size,
-        seed=seed,
-        progress=progress,
-    )
 
 
 def cox_hazard_ratios(

@@ -225,6 +225,17 @@ def _synonyms(vocabulary: str | Path | None) -> DrugSynonyms | None:
     return None if vocabulary is None else read_drugbank_synonyms(vocabulary)
 
 
+def baseline_table(result: BaselineResult, data: TrainingData) -> pd.DataFrame:
+    """The LOOCV table of the network model and its baselines, as ``netmarker cv`` writes it.
+
+    The nominal p-values of out-of-fold correlations are not valid (the folds share
+    samples), so they are left out; the verdict's permutation p and the random-module
+    ``empirical_p`` are the valid ones. Adds the drug and the number of samples.
+    """
+    nominal = [c for c in result.table.columns if is_nominal_p(c)]
+    return result.table.drop(columns=nominal).assign(drug=data.drug, n_samples=len(data.response))
+
+
 @dataclass
 class CrossValidationRun:
     """What :func:`crossvalidate_files` found: the baselines table and the verdict."""
@@ -286,8 +297,7 @@ def crossvalidate_files(
         permutations=permutations,
         progress=_stage(progress, f"verdict for {data.drug}: label permutations"),
     )
-    nominal = [c for c in result.table.columns if is_nominal_p(c)]
-    table = result.table.drop(columns=nominal).assign(drug=data.drug, n_samples=len(data.response))
+    table = baseline_table(result, data)
     if out is not None:
         out = write_table(table, out)
     return CrossValidationRun(
