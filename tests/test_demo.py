@@ -81,9 +81,8 @@ def test_demo_runs_and_writes_a_report(tmp_path: Path) -> None:
     assert run["simulated_patients"]["planted"]["cox"]["groups"]["unadjusted"]["hr"] == hr["hr"]
     # the baselines as `netmarker cv` writes them: no (invalid) nominal p-values
     baselines = pd.read_csv(out / "baselines_loocv.tsv", sep="\t")
-    assert {"features", "spearman_r", "empirical_p", "drug", "n_samples"} <= set(baselines)
+    assert {"features", "spearman_r", "drug", "n_samples"} <= set(baselines)
     assert not {"spearman_p", "spearman_p_greater", "pearson_p"} & set(baselines.columns)
-    network = baselines.set_index("features").loc["network_modules", "empirical_p"]
-    assert network == pytest.approx(run["baselines_random_module_p"])
+    assert run["baselines_random_module_p"] is not None  # the valid p, in run.json
     prox = pd.read_csv(out / "proximity.tsv", sep="\t")
     assert len(prox) == 674 and prox.iloc[0]["pathway"] == "REACTOME_PYRIMIDINE_METABOLISM"

@@ -117,10 +117,7 @@ def test_train_cv_and_predict_files(inputs, tmp_path, caplog) -> None:
     )
     assert cv.out is not None and cv.out.is_file()
     assert not {"spearman_p", "spearman_p_greater", "pearson_p"} & set(cv.table.columns)
-    # the random-module p is valid and stays (the nominal correlation p's do not)
-    assert cv.table.set_index("features").loc["network_modules", "empirical_p"] == (
-        cv.baselines.empirical_p
-    )
+    assert 0 < cv.baselines.empirical_p <= 1  # the random-module p, printed on its own
     assert cv.verdict["n_permutations"] == 19 and cv.n_samples == 40
     # one stage per long step, each announced before it runs
     assert [s for s, done, _ in stages if done == 0] == [

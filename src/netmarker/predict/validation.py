@@ -233,11 +233,8 @@ def classification_metrics(labels: np.ndarray, probability: np.ndarray) -> dict[
 
 
 def is_nominal_p(metric: str) -> bool:
-    """Whether ``metric`` is a nominal correlation p-value (``spearman_p``, ``pearson_p``, ...).
-
-    ``empirical_p`` (the network modules against random module sets) is a valid p, not one.
-    """
-    return metric != "empirical_p" and metric.endswith(("_p", "_p_greater"))
+    """Whether ``metric`` is a nominal correlation p-value (``spearman_p``, ``pearson_p``, ...)."""
+    return metric.endswith(("_p", "_p_greater"))
 
 
 def metric_name(estimator: Any) -> str:
