@@ -44,6 +44,21 @@ console: Console = _LazyConsole()  # type: ignore[assignment]
 err_console: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
 
 
+def print_error(message: str, label: str | None = "error") -> None:
+    """``label: message`` as one line on stderr. On a terminal through rich (the label in bold
+    red, the message escaped so brackets in file names or values print as they are); elsewhere
+    as plain text, because a failing command should not pay for importing rich's console
+    (start-up time, benchmarks/RESULTS.md section 9) and a pipe or a log gets no colour."""
+    if not sys.stderr.isatty():
+        sys.stderr.write(f"{label}: {message}\n" if label else f"{message}\n")
+        sys.stderr.flush()
+        return
+    from rich.markup import escape
+
+    styled = f"[bold red]{escape(label)}:[/] {escape(message)}" if label else escape(message)
+    err_console.print(styled, highlight=False, soft_wrap=True)
+
+
 class _WarningPrinter(logging.Handler):
     """Warnings (the library's log warnings and Python warnings) as ``warning: ...`` lines on
     stderr, each distinct message once per command."""
