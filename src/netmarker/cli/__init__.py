@@ -120,6 +120,7 @@ def _root(
 ) -> None:
     """netmarker: network-based biomarkers for anti-cancer drugs."""
     ctx.obj = StoreOptions(store, neo4j_uri, neo4j_user, neo4j_password, database, neo4j_batch_size)
+    ctx.call_on_close(ctx.obj.close)  # also when the command fails
 
 
 # help panels by stage (listed in the order of PANELS)

@@ -124,6 +124,13 @@ class StoreOptions:
             )
         return self._store
 
+    def close(self) -> None:
+        """Close the store if this invocation opened one (the root context calls this when the
+        command ends: the neo4j driver 5.x warns when it is left to its destructor)."""
+        if self._store is not None:
+            store, self._store = self._store, None
+            store.close()
+
 
 def store_from(ctx: typer.Context, *, existing: bool = False) -> GraphStore:
     """The store selected by the root options of this invocation.
