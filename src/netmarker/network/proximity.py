@@ -158,15 +158,20 @@ class ProximityGrid:
         chunks = max(
             1, min(nb.get_num_threads(), _COLUMNS_MEMORY // ((n + 8) * (t_nodes.size + 8)))
         )
-        bins = (self.bins.nodes, self.bins.offsets)
+        bin_nodes, bin_off = self.bins.nodes, self.bins.offsets
         for r0 in range(0, self.n_random, _DRAWS_PER_BATCH):
             r1 = min(self.n_random, r0 + _DRAWS_PER_BATCH)
             t_draws = self.target_draws.draws(r0, r1 - r0).astype(np.int32)
-            args = (t_draws, t_off, grp_bin, grp_k, grp_off, sizes, keys, r0, obs, s1, s2, n_le)
             if columns:
-                _null_moments_columns(distances, *bins, *args, chunks)
+                _null_moments_columns(
+                    distances, bin_nodes, bin_off, t_draws, t_off, grp_bin, grp_k, grp_off,
+                    sizes, keys, r0, obs, s1, s2, n_le, chunks,
+                )  # fmt: skip
             else:
-                _null_moments(distances, *bins, *args)
+                _null_moments(
+                    distances, bin_nodes, bin_off, t_draws, t_off, grp_bin, grp_k, grp_off,
+                    sizes, keys, r0, obs, s1, s2, n_le,
+                )  # fmt: skip
             if progress is not None:
                 progress(r1 - r0)
         return _frame(self, start, stop, obs, s1, s2, n_le)
