@@ -34,9 +34,9 @@ from sklearn.linear_model import RidgeCV
 import netmarker.predict.estimators
 from netmarker.io.expression import read_expression
 from netmarker.io.response import read_response
-from netmarker.predict.crossval import cross_validate
-from netmarker.predict.estimators import RIDGE_ALPHAS
+from netmarker.predict.estimators import RIDGE_ALPHAS, ModuleRegressor
 from netmarker.predict.ridge import ridge_loo
+from netmarker.predict.validation import cross_validate
 from netmarker.predict.workflow import training_data
 
 DATA = Path(
@@ -100,7 +100,9 @@ def main() -> None:
                 fit  # the only ridge solver estimators.py calls
             )
             seconds[name], results[name] = median_seconds(
-                lambda f=features: cross_validate(f, data.response).predictions["predicted"],
+                lambda f=features: cross_validate(ModuleRegressor(), f, data.response).predictions[
+                    "predicted"
+                ],
                 args.runs,
             )
         netmarker.predict.estimators.ridge_loo = ridge_loo

@@ -76,9 +76,7 @@ def main() -> None:
             t0 = time.perf_counter()
             try:
                 data = training_data(expression, response, drug)
-                result = crossvalidate_with_baselines(
-                    store, data, n_random=args.n_random_modules, seed=0
-                )
+                result = crossvalidate_with_baselines(store, data, n_random=args.n_random_modules)
             except NetmarkerError as exc:
                 print(f"{drug}: skipped ({exc})", file=sys.stderr)
                 continue

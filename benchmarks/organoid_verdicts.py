@@ -3,7 +3,8 @@
 Same store and data as ``organoid_loocv.py`` (STRING v12 >= 700, Reactome v6.1, Kong et al.
 targets, proximity with 1,000 draws, the 19 organoids' median ln(IC50)); per drug the network
 model's verdict from ``--permutations`` label permutations, each redoing the whole LOOCV
-(``netmarker.predict.verdict.assess_model``, ridge, top N by inner CV, seed 0), and its wall time.
+(``netmarker.predict.validation.assess`` of ``ModuleRegressor()``: ridge, top N by inner CV,
+seed 0), and its wall time.
 ``--timing-drugs`` times a verdict ``--runs`` times for those drugs and reports the median.
 
     python benchmarks/organoid_verdicts.py --permutations 1000
@@ -27,7 +28,8 @@ from netmarker.errors import NetmarkerError
 from netmarker.io.expression import read_expression
 from netmarker.io.response import read_response
 from netmarker.modules import compute_proximity
-from netmarker.predict.verdict import assess_model
+from netmarker.predict.estimators import ModuleRegressor
+from netmarker.predict.validation import assess
 from netmarker.predict.workflow import module_features, training_data
 
 
@@ -63,7 +65,7 @@ def main() -> None:
             times = []
             for _ in range(args.runs):
                 t0 = time.perf_counter()
-                assess_model(x, y, n_permutations=args.timing_permutations, seed=0)
+                assess(ModuleRegressor(), x, y, n_permutations=args.timing_permutations, seed=0)
                 times.append(time.perf_counter() - t0)
             print(
                 f"{drug}: {x.shape[1]} modules, {args.timing_permutations}-permutation verdict "
@@ -74,7 +76,7 @@ def main() -> None:
             return
         rows = []
         for drug, (x, y) in features.items():
-            v = assess_model(x, y, n_permutations=args.permutations, seed=0)
+            v = assess(ModuleRegressor(), x, y, n_permutations=args.permutations, seed=0)
             rows.append(
                 {
                     "drug": drug,

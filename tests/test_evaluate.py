@@ -8,7 +8,7 @@ import pytest
 from lifelines.statistics import logrank_test
 
 from netmarker.errors import DataError
-from netmarker.predict.crossval import cross_validate, permutation_test
+from netmarker.predict.estimators import ModuleClassifier, ModuleRegressor
 from netmarker.predict.evaluate import (
     align_survival,
     compare_baselines,
@@ -19,7 +19,7 @@ from netmarker.predict.evaluate import (
 from netmarker.predict.features import score_modules
 from netmarker.predict.model import predict, train
 from netmarker.predict.simulate import simulate_cohort
-from netmarker.predict.validation import random_modules
+from netmarker.predict.validation import cross_validate, permutation_test, random_modules
 
 
 def noise(seed: int, n: int = 30, p: int = 100) -> tuple[pd.DataFrame, pd.Series]:
@@ -44,10 +44,16 @@ def test_selection_inside_folds_leaves_no_leak_on_noise() -> None:
     honest, leaky = [], []
     for seed in range(6):
         x, y = noise(seed, n=24, p=60)
-        honest.append(cross_validate(x, y, cv="loo", top_n=3).metrics["spearman_r"])
+        honest.append(
+            cross_validate(ModuleRegressor(top_n=3), x, y, cv="loo").metrics["spearman_r"]
+        )
         # the classic mistake: pick features on all samples, then cross-validate
         chosen = x.corrwith(y).abs().sort_values().index[-3:]
-        leaky.append(cross_validate(x[chosen], y, cv="loo", top_n=None).metrics["spearman_r"])
+        leaky.append(
+            cross_validate(ModuleRegressor(top_n=None), x[chosen], y, cv="loo").metrics[
+                "spearman_r"
+            ]
+        )
     # no positive skill on noise (LOO on noise is biased negative, if anything) ...
     assert np.mean(honest) < 0.15
     # ... while selection outside the folds manufactures it: this check can fail
@@ -58,19 +64,29 @@ def test_permutation_p_separates_noise_from_signal(preclinical) -> None:
     x, y = noise(0, n=24, p=40)
     ticks: list[tuple[int, int]] = []
     null = permutation_test(
-        x, y, cv=4, top_n=3, n_permutations=19, seed=0, progress=lambda *a: ticks.append(a)
+        ModuleRegressor(top_n=3),
+        x,
+        y,
+        cv=4,
+        n_permutations=19,
+        seed=0,
+        progress=lambda *a: ticks.append(a),
     )
     assert ticks[0] == (1, 19) and ticks[-1] == (19, 19)
     assert null["p_value"] > 0.05 and len(null["null"]) == 19
     feats = score_modules(preclinical.expression, preclinical.modules).scores
-    real = permutation_test(feats, preclinical.response, cv=4, top_n=2, n_permutations=19)
+    real = permutation_test(
+        ModuleRegressor(top_n=2), feats, preclinical.response, cv=4, n_permutations=19
+    )
     assert real["p_value"] == pytest.approx(1 / 20)
     assert real["observed"] > 0.5
 
 
 def test_cross_validate_outputs(preclinical) -> None:
     feats = score_modules(preclinical.expression, preclinical.modules).scores
-    result = cross_validate(feats, preclinical.response, cv=5, top_n="cv", seed=1)
+    result = cross_validate(
+        ModuleRegressor(top_n="cv", random_state=1), feats, preclinical.response, cv=5
+    )
     assert result.predictions.index.tolist() == feats.index.tolist()
     assert sorted(result.predictions["fold"].unique()) == [0, 1, 2, 3, 4]
     assert result.predictions["observed"].equals(preclinical.response.loc[feats.index])
@@ -82,12 +98,12 @@ def test_cross_validate_outputs(preclinical) -> None:
 
 def test_cross_validate_labels(preclinical) -> None:
     feats = score_modules(preclinical.expression, preclinical.modules).scores
-    result = cross_validate(feats, preclinical.responder, method="logistic", cv=4, top_n=2)
+    result = cross_validate(ModuleClassifier(top_n=2), feats, preclinical.responder, cv=4)
     assert set(result.metrics) >= {"auc", "accuracy", "n_positive"}
     assert result.metrics["auc"] > 0.7
     assert result.predictions["predicted"].between(0, 1).all()
     with pytest.raises(DataError, match="'loo' or a number of folds"):
-        cross_validate(feats, preclinical.response, cv=1)
+        cross_validate(ModuleRegressor(), feats, preclinical.response, cv=1)
 
 
 def test_split_responders() -> None:

@@ -12,6 +12,7 @@ import pytest
 from netmarker.cli import predictors
 from netmarker.errors import DataError, NetmarkerError
 from netmarker.graph import EmbeddedStore
+from netmarker.predict.estimators import ModuleRegressor
 from netmarker.predict.model import DEFAULT_STANDARDIZE, TrainedModel
 from netmarker.predict.simulate import simulate_cohort
 from netmarker.predict.workflow import (
@@ -26,7 +27,9 @@ from test_workflow import _training, store  # noqa: F401  (the fixture of simula
 
 @pytest.fixture
 def model(store: EmbeddedStore) -> TrainedModel:  # noqa: F811
-    return train_drug_model(store, _training(60, seed=1), cv=None, top_n=2, seed=0)
+    return train_drug_model(
+        store, _training(60, seed=1), estimator=ModuleRegressor(top_n=2), cv=None
+    )
 
 
 def _patients(seed: int = 7) -> pd.DataFrame:

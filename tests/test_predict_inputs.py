@@ -14,9 +14,10 @@ from netmarker.errors import DataError
 from netmarker.graph import EmbeddedStore
 from netmarker.graph.store import Dataset
 from netmarker.ids.samples import match_ids
+from netmarker.predict.estimators import ModuleRegressor
 from netmarker.predict.model import load_model, save_model
 from netmarker.predict.simulate import simulate_cohort
-from netmarker.predict.workflow import TrainingData, train_drug_model
+from netmarker.predict.workflow import ModuleSelection, TrainingData, train_drug_model
 
 
 def _real_symbols(n: int) -> dict[str, str]:
@@ -30,12 +31,9 @@ def _real_symbols(n: int) -> dict[str, str]:
 RENAME = _real_symbols(400)
 
 
-@pytest.fixture
-def model_file(tmp_path: Path) -> Path:
-    """A model trained on SIMULATED modules whose genes carry real symbols."""
-    cohort = simulate_cohort(60, gene_seed=1, seed=1)
-    s = EmbeddedStore(tmp_path / "store")
-    modules = {m: [RENAME[g] for g in genes] for m, genes in cohort.modules.items()}
+def simulated_store(path: Path, modules: dict[str, list[str]]) -> EmbeddedStore:
+    """A store holding ``modules`` (source sim), all proximal to DRUGX on network net."""
+    s = EmbeddedStore(path)
     members = pd.DataFrame(
         [(m, g) for m, genes in modules.items() for g in genes], columns=["pathway", "gene"]
     )
@@ -59,6 +57,15 @@ def model_file(tmp_path: Path) -> Path:
             {"drug": "DRUGX", "pathway": list(modules), **proximity, "seed": 1, "run": "prox"}
         )
     )
+    return s
+
+
+@pytest.fixture
+def model_file(tmp_path: Path) -> Path:
+    """A model trained on SIMULATED modules whose genes carry real symbols."""
+    cohort = simulate_cohort(60, gene_seed=1, seed=1)
+    modules = {m: [RENAME[g] for g in genes] for m, genes in cohort.modules.items()}
+    s = simulated_store(tmp_path / "store", modules)
     expression = cohort.expression.rename(index=RENAME)
     data = TrainingData(
         expression,
@@ -66,7 +73,13 @@ def model_file(tmp_path: Path) -> Path:
         "DRUGX",
         match_ids(cohort.response.index, expression.columns),
     )
-    model = train_drug_model(s, data, network="net", cv=None, top_n=2, seed=0)
+    model = train_drug_model(
+        s,
+        data,
+        estimator=ModuleRegressor(top_n=2),
+        selection=ModuleSelection(network="net"),
+        cv=None,
+    )
     return save_model(model, tmp_path / "model.json")
 
 

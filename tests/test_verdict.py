@@ -7,8 +7,14 @@ import pandas as pd
 import pytest
 
 from netmarker.errors import DataError
-from netmarker.predict.crossval import cross_validate, permutation_test
-from netmarker.predict.verdict import assess_model, describe, loocv_ridge
+from netmarker.predict.estimators import ModuleRegressor
+from netmarker.predict.validation import (
+    assess,
+    cross_validate,
+    describe,
+    loocv_ridge,
+    permutation_test,
+)
 
 
 def _frame(x: np.ndarray, y: np.ndarray) -> tuple[pd.DataFrame, pd.Series]:
@@ -29,9 +35,13 @@ def test_batched_loocv_is_cross_validate_for_every_response(top_n: int | str | N
     y = x[:, 0] + rng.normal(size=12)
     responses = np.vstack([y, [rng.permutation(y) for _ in range(3)]])
     features, _ = _frame(x, y)
-    fast = loocv_ridge(x, responses, top_n=top_n)
+    fast = loocv_ridge(x, responses, ModuleRegressor(top_n=top_n))
     for row, values in zip(fast, responses, strict=True):
-        slow = cross_validate(features, pd.Series(values, index=features.index), top_n=top_n)
+        slow = cross_validate(
+            ModuleRegressor(top_n=top_n),
+            features,
+            pd.Series(values, index=features.index),
+        )
         np.testing.assert_allclose(row, slow.predictions["predicted"], rtol=1e-9, atol=1e-12)
 
 
@@ -39,8 +49,9 @@ def test_permutation_p_is_the_one_of_the_full_permutation_test() -> None:
     rng = np.random.default_rng(3)
     x = rng.normal(size=(10, 4))
     features, response = _frame(x, x[:, 1] + rng.normal(size=10))
-    verdict = assess_model(features, response, top_n=2, n_permutations=19, seed=5)
-    reference = permutation_test(features, response, top_n=2, n_permutations=19, seed=5)
+    model = ModuleRegressor(top_n=2, random_state=5)
+    verdict = assess(model, features, response, n_permutations=19, seed=5)
+    reference = permutation_test(model, features, response, n_permutations=19, seed=5)
     assert verdict["observed"] == pytest.approx(reference["observed"], abs=1e-12)
     assert verdict["p_value"] == pytest.approx(reference["p_value"])
     assert verdict["null"]["mean"] == pytest.approx(np.mean(reference["null"]), abs=1e-12)
@@ -50,7 +61,8 @@ def test_planted_signal_is_reported_as_signal() -> None:
     rng = np.random.default_rng(5)
     x = rng.normal(size=(20, 6))
     features, response = _frame(x, x[:, 0] + 0.5 * rng.normal(size=20))
-    verdict = assess_model(features, response, n_permutations=99, seed=0, top_n_grid=(1, 2, 3))
+    model = ModuleRegressor(top_n_grid=(1, 2, 3))
+    verdict = assess(model, features, response, n_permutations=99, seed=0)
     assert verdict["verdict"] == "signal", verdict["reasons"]
     assert verdict["p_value"] == pytest.approx(0.01) and verdict["resolution"] == 0.01
     assert verdict["observed"] > 0.7 > verdict["null"]["q95"]
@@ -64,9 +76,8 @@ def test_null_simulations_are_not_signal_in_at_least_95_percent_of_seeds() -> No
     verdicts = []
     for seed in range(60):
         features, response = _noise(seed, 14, 5)
-        verdict = assess_model(
-            features, response, n_permutations=19, seed=seed, top_n_grid=(1, 2, 3)
-        )
+        model = ModuleRegressor(top_n_grid=(1, 2, 3), random_state=seed)
+        verdict = assess(model, features, response, n_permutations=19, seed=seed)
         verdicts.append(verdict["verdict"])
     assert set(verdicts) <= {"signal", "no signal", "degenerate"}
     assert verdicts.count("signal") <= 3, verdicts  # >= 57 of 60 (95%) without signal
@@ -75,7 +86,7 @@ def test_null_simulations_are_not_signal_in_at_least_95_percent_of_seeds() -> No
 def test_intercept_only_model_is_degenerate() -> None:
     # pure noise where ridge picks the largest alpha: coefficients ~0, LOOCV r ~ -1
     features, response = _noise(1002, 16, 6)
-    verdict = assess_model(features, response, n_permutations=19, top_n_grid=(1, 2, 3))
+    verdict = assess(ModuleRegressor(top_n_grid=(1, 2, 3)), features, response, n_permutations=19)
     assert verdict["verdict"] == "degenerate"
     assert verdict["checks"]["alpha"] == 10_000.0
     assert any("strongest regularisation" in r for r in verdict["reasons"])
@@ -86,7 +97,7 @@ def test_weak_edge_with_few_features_is_only_noted() -> None:
     rng = np.random.default_rng(1)
     x = rng.normal(size=(30, 3))
     features, response = _frame(x, x[:, 0] + 0.05 * rng.normal(size=30))
-    verdict = assess_model(features, response, top_n=1, n_permutations=19)
+    verdict = assess(ModuleRegressor(top_n=1), features, response, n_permutations=19)
     assert verdict["checks"]["alpha"] == 0.001 and "note" in verdict["checks"]
     assert verdict["verdict"] == "signal"
 
@@ -95,10 +106,9 @@ def test_other_methods_rerun_the_whole_cross_validation() -> None:
     rng = np.random.default_rng(2)
     x = rng.normal(size=(12, 3))
     features, response = _frame(x, x[:, 0] + 0.2 * rng.normal(size=12))
-    verdict = assess_model(features, response, method="linear", top_n=1, n_permutations=19)
-    reference = permutation_test(
-        features, response, method="linear", top_n=1, n_permutations=19, seed=0
-    )
+    model = ModuleRegressor("linear", top_n=1)
+    verdict = assess(model, features, response, n_permutations=19)
+    reference = permutation_test(model, features, response, n_permutations=19, seed=0)
     assert verdict["p_value"] == pytest.approx(reference["p_value"])
     assert verdict["verdict"] == "signal" and "alpha" not in verdict["checks"]
 
@@ -106,4 +116,4 @@ def test_other_methods_rerun_the_whole_cross_validation() -> None:
 def test_too_few_permutations_to_reach_005_are_refused() -> None:
     features, response = _noise(0, 10, 3)
     with pytest.raises(DataError, match=">= 19 permutations"):
-        assess_model(features, response, n_permutations=10)
+        assess(ModuleRegressor(), features, response, n_permutations=10)

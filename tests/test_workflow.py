@@ -11,6 +11,7 @@ from netmarker.errors import NetmarkerError, NotFoundError
 from netmarker.graph import EmbeddedStore
 from netmarker.graph.store import Dataset
 from netmarker.ids.samples import match_ids
+from netmarker.predict.estimators import ModuleRegressor
 from netmarker.predict.model import load_model, save_model
 from netmarker.predict.simulate import simulate_cohort
 from netmarker.predict.workflow import (
@@ -70,7 +71,9 @@ def _training(n: int, seed: int) -> TrainingData:
 def test_train_predict_evaluate_recovers_planted_effect(
     store: EmbeddedStore, tmp_path: Path
 ) -> None:
-    model = train_drug_model(store, _training(30, seed=1), cv=5, seed=0, permutations=19)
+    model = train_drug_model(
+        store, _training(30, seed=1), estimator=ModuleRegressor(), cv=5, permutations=19
+    )
     assert model.metadata["drug"] == "DRUGX" and model.metadata["module_run"] == "prox-test"
     assert set(model.feature_names) <= set(model.metadata["modules"])
     # the planted signal: the LOOCV r beats all 19 permutations (p = 1/20, the resolution)
@@ -148,7 +151,9 @@ def test_biomarkers_are_written_only_for_a_model_with_signal(store: EmbeddedStor
         "DRUGX",
         match_ids(null.response.index, null.expression.columns),
     )
-    model = train_drug_model(store, data, cv=None, seed=0, top_n=2, permutations=19)
+    model = train_drug_model(
+        store, data, estimator=ModuleRegressor(top_n=2), cv=None, permutations=19
+    )
     assert model.metadata["verdict"]["verdict"] in ("no signal", "degenerate")
     assert write_biomarkers(store, model) == 0 and store.biomarkers("DRUGX").empty
     assert write_biomarkers(store, model, "never") == 0 and store.biomarkers("DRUGX").empty

@@ -41,6 +41,8 @@ _EXPORTS: dict[str, str] = {
     "proximal_modules": "netmarker.modules",
     # features
     "module_scores": "netmarker.predict.scoring",
+    "ModuleSelection": "netmarker.predict.workflow",
+    "drug_module_scores": "netmarker.predict.workflow",
     # estimators and validation
     "ModuleRegressor": "netmarker.predict.estimators",
     "ModuleClassifier": "netmarker.predict.estimators",
@@ -69,6 +71,7 @@ _ALIASES: dict[str, str] = {
 __all__ = [
     "ModuleClassifier",
     "ModuleRegressor",
+    "ModuleSelection",
     "__version__",
     "align_samples",
     "assess",
@@ -79,6 +82,7 @@ __all__ = [
     "cross_validate",
     "datasets",
     "describe",
+    "drug_module_scores",
     "load_demo",
     "load_estimator",
     "load_model",
@@ -115,6 +119,7 @@ if TYPE_CHECKING:
         describe,
         permutation_test,
     )
+    from netmarker.predict.workflow import ModuleSelection, drug_module_scores
 
 
 def __getattr__(name: str) -> Any:

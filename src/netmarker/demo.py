@@ -38,16 +38,16 @@ from netmarker.modules import (
     compute_proximity,
     proximity_summary,
 )
-from netmarker.predict.model import biomarker_table, save_model
+from netmarker.predict.estimators import make_estimator
+from netmarker.predict.model import biomarker_table
+from netmarker.predict.runs import train_files
 from netmarker.predict.simulate import SimulatedCohort, simulate_cohort
-from netmarker.predict.verdict import describe
+from netmarker.predict.validation import describe
 from netmarker.predict.workflow import (
+    ModuleSelection,
     crossvalidate_with_baselines,
-    load_training_data,
     predict_cohort,
     spread_problem,
-    train_drug_model,
-    write_biomarkers,
 )
 
 DRUG = "FLUOROURACIL"
@@ -141,19 +141,28 @@ def _run(
     write_table(proximity, out / "proximity.tsv")
 
     say("training a ridge model of 5-FU ln(IC50) on organoid module scores (LOOCV)")
-    training = load_training_data(paths["expression"], paths["response"], DRUG)
-    # 199 label permutations (p resolution 0.005) keep the demo short; train uses 1,000
-    model = train_drug_model(
-        store, training, network=NETWORK, method="ridge", cv="loo", seed=seed, permutations=199
+    estimator = make_estimator("ridge", random_state=seed)
+    selection = ModuleSelection(network=NETWORK)
+    # what `netmarker train` does: LOOCV, verdict, model saved, and only a model with signal
+    # becomes a BIOMARKER module; 199 label permutations (p resolution 0.005) keep the demo
+    # short (train uses 1,000)
+    trained = train_files(
+        store,
+        paths["expression"],
+        paths["response"],
+        DRUG,
+        out / "model.json",
+        estimator=estimator,
+        selection=selection,
+        permutations=199,
     )
-    save_model(model, out / "model.json")
-    write_biomarkers(store, model)  # only a model with signal becomes a BIOMARKER module
+    model, training = trained.model, trained.data
     say(describe(model.metadata["verdict"]))
     write_table(biomarker_table(model), out / "biomarkers.tsv")
 
     say(f"baselines: drug targets, all pathways, {n_random_modules} random module sets")
     baselines = crossvalidate_with_baselines(
-        store, training, network=NETWORK, n_random=n_random_modules, seed=seed
+        store, training, estimator=estimator, selection=selection, n_random=n_random_modules
     )
     write_table(baselines.table, out / "baselines_loocv.tsv")
 

@@ -41,20 +41,20 @@ from netmarker.ids.drugs import DrugSynonyms
 from netmarker.ids.samples import tcga_patient
 from netmarker.io.clinical import read_survival, read_tcga_biotab_drug, split_drug_names
 from netmarker.io.common import file_checksum
-from netmarker.io.gdc import read_gdc_files
 from netmarker.io.output import write_json, write_table, write_text
 from netmarker.modules import compute_proximity
 from netmarker.plots import plot_kaplan_meier
+from netmarker.predict.estimators import make_estimator
 from netmarker.predict.evaluate import RESPONDER_LABELS, responder_groups
 from netmarker.predict.features import score_modules
-from netmarker.predict.model import TrainedModel, save_model, train
+from netmarker.predict.model import TrainedModel, train
+from netmarker.predict.runs import read_cohort_expression, train_files
 from netmarker.predict.validation import random_modules
 from netmarker.predict.workflow import (
+    ModuleSelection,
     evaluate_survival,
-    load_training_data,
     predict_cohort,
     spread_problem,
-    train_drug_model,
 )
 
 PROJECT = "TCGA-COAD"
@@ -228,7 +228,8 @@ def _run(
 ) -> Kong2020Result:
     treated, drug_tables = fluorouracil_patients(data)
     say(f"{len(treated)} patients with fluorouracil in {drug_tables}")
-    cohort = read_gdc_files(data / "expression", data / "sample_sheet.tsv").matrix
+    # what `netmarker predict -e DIR --sample-sheet SHEET` reads
+    cohort = read_cohort_expression(data / "expression", data / "sample_sheet.tsv")
     columns = [c for c in cohort.columns if tcga_patient(str(c)) in treated]
     if len(columns) < 10:
         raise NetmarkerError(
@@ -253,9 +254,18 @@ def _run(
         cache_dir=out / "cache",
     )
     say("training the organoid model (ridge on proximal-module ssGSEA scores)")
-    training = load_training_data(paths["expression"], paths["response"], DRUG)
-    model = train_drug_model(store, training, network=NETWORK, method="ridge", seed=seed)
-    save_model(model, out / "model.json")
+    # what `netmarker train --write-biomarkers never` does
+    trained = train_files(
+        store,
+        paths["expression"],
+        paths["response"],
+        DRUG,
+        out / "model.json",
+        estimator=make_estimator("ridge", random_state=seed),
+        selection=ModuleSelection(network=NETWORK),
+        write_policy="never",
+    )
+    model, training = trained.model, trained.data
 
     say(f"predicting {len(columns)} 5-FU-treated patients; survival of the median split")
     rows: dict[str, dict[str, Any]] = {}

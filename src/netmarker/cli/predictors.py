@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -11,7 +13,6 @@ import typer
 
 from netmarker.cli.context import (
     console,
-    err_console,
     print_frame,
     print_json,
     print_mapping,
@@ -24,13 +25,13 @@ from netmarker.defaults import (
     DEFAULT_MIN_SPREAD,
     DEFAULT_Z_CUTOFF,
 )
-from netmarker.io.drugbank import read_drugbank_synonyms
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from netmarker.ids.drugs import DrugSynonyms
     from netmarker.predict.estimators import TopN
+    from netmarker.predict.runs import StageProgress
+    from netmarker.predict.workflow import ModuleSelection
 
 
 class ScoreMethod(StrEnum):
@@ -67,13 +68,6 @@ VocabularyOpt = typer.Option(
 )
 
 
-def _synonyms(vocabulary: Path | None) -> DrugSynonyms | None:
-    if vocabulary is None:
-        return None
-
-    return read_drugbank_synonyms(vocabulary)
-
-
 SampleSheetOpt = typer.Option(
     None,
     "--sample-sheet",
@@ -108,7 +102,7 @@ class WritePolicy(StrEnum):
 
 def _print_verdict(verdict: dict[str, Any]) -> None:
     """The verdict line, its checks and its baselines."""
-    from netmarker.predict.verdict import describe
+    from netmarker.predict.validation import describe
 
     console.print(describe(verdict), highlight=False)
     evidence = {
@@ -161,15 +155,46 @@ TopNOpt = typer.Option(
 MAX_SEED = 2**32 - 1
 
 
-def _expression_matrix(path: Path, sample_sheet: Path | None) -> pd.DataFrame:
-    """Genes x samples from a matrix file, or from GDC per-case files plus their sample sheet."""
-    if sample_sheet is not None:
-        from netmarker.io.gdc import read_gdc_files
+def _selection(
+    network: str | None,
+    z_cutoff: float,
+    score: ScoreMethod,
+    min_size: int,
+    normalize: bool = True,
+) -> ModuleSelection:
+    """The modules and scoring of ``--network``, ``--z-cutoff``, ``--score``, ``--min-size``."""
+    from netmarker.predict.workflow import ModuleSelection
 
-        return read_gdc_files(path, sample_sheet).matrix
-    from netmarker.io.expression import read_expression
+    return ModuleSelection(
+        network=network,
+        z_cutoff=z_cutoff,
+        score_method=score.value,
+        normalize=normalize,
+        min_size=min_size,
+    )
 
-    return read_expression(path).matrix
+
+@contextmanager
+def _stage_bars() -> Iterator[StageProgress]:
+    """``progress(stage, done, total)`` for the library: one progress bar per stage."""
+    current: dict[str, Any] = {}
+
+    def close() -> None:
+        if "bars" in current:
+            current.pop("bars").__exit__(None, None, None)
+
+    def update(stage: str, done: int, total: int | None) -> None:
+        if current.get("stage") != stage:
+            close()
+            current["stage"], current["bars"] = stage, progress_bar(stage, total=total)
+            current["bar"] = current["bars"].__enter__()
+        bar = current["bar"]
+        bar.update(bar.task_ids[0], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        close()
 
 
 def features_command(
@@ -196,7 +221,7 @@ def features_command(
         ...,
         "--out",
         "-o",
-        help="Output TSV (modules x samples); OUT.sets.tsv lists every set scored together.",
+        help="Output TSV (samples x modules); OUT.sets.tsv lists every set scored together.",
     ),
     as_json: bool = JsonOpt,
 ) -> None:
@@ -205,50 +230,27 @@ def features_command(
     ssGSEA's range normalisation makes every score depend on the sets scored together: the
     sets file beside the output names them all (with their coverage and why any was dropped).
     """
-    from netmarker.io.output import write_table
-    from netmarker.predict.features import score_modules
+    from netmarker.predict.runs import score_files
 
     if (drug is None) == (all_pathways is None):
         raise typer.BadParameter("give --drug or --all-pathways SOURCE (one of them)")
-    store = store_from(ctx, existing=True)
-    if drug is not None:
-        from netmarker.predict.workflow import candidate_modules
-
-        name, net, _, modules = candidate_modules(store, drug, network=network, z_cutoff=z_cutoff)
-        scored_together = f"{name}'s proximal modules on {net} (z <= {z_cutoff:g})"
-    else:
-        from netmarker.predict.workflow import source_pathways
-
-        assert all_pathways is not None  # exactly one of --drug and --all-pathways, checked above
-        modules = source_pathways(store, all_pathways)
-        scored_together = f"all pathways of {all_pathways}"
-    matrix = _expression_matrix(expression, sample_sheet)
-    scores = score_modules(
-        matrix, modules, method=score.value, normalize=normalize, min_size=min_size
+    run = score_files(
+        store_from(ctx, existing=True),
+        expression,
+        out,
+        drug=drug,
+        source=all_pathways,
+        selection=_selection(network, z_cutoff, score, min_size, normalize),
+        sample_sheet=sample_sheet,
     )
-    sets_path = out.with_name(out.name.removesuffix(".tsv") + ".sets.tsv")
-    coverage = scores.coverage.assign(scored_together=scored_together, min_size=min_size)
-    write_table(coverage, sets_path)
-    # samples x modules, as every table of module scores or model inputs
-    write_table(scores.scores.rename_axis("sample").reset_index(), out)
-    summary = {
-        "scored_together": scored_together,
-        "modules_scored": int(scores.scores.shape[1]),
-        "modules_dropped": int((~coverage["kept"]).sum()),
-        "samples": int(scores.scores.shape[0]),
-        "min_size": min_size,
-        "score": score.value,
-        "normalize": scores.normalize,
-        "out": str(out),
-        "sets": str(sets_path),
-    }
+    summary = run.summary()
     if as_json:
         print_json(summary)
         return
     console.print(
-        f"{scored_together}: {summary['modules_scored']} modules scored together "
+        f"{run.scored_together}: {summary['modules_scored']} modules scored together "
         f"({summary['modules_dropped']} dropped, fewer than {min_size} measured genes or "
-        f"covering every gene) x {summary['samples']} samples -> {out}; sets -> {sets_path}",
+        f"covering every gene) x {summary['samples']} samples -> {out}; sets -> {run.sets}",
         highlight=False,
     )
 
@@ -284,30 +286,26 @@ def train_command(
     near-constant predictions, intercept-only fit). The model is saved first; biomarkers are
     written to the store only after the save succeeded.
     """
-    from netmarker.predict.model import biomarker_table, save_model
-    from netmarker.predict.workflow import load_training_data, train_drug_model
-    from netmarker.predict.workflow import write_biomarkers as write
+    from netmarker.predict.model import biomarker_table
+    from netmarker.predict.runs import train_files
 
     store = store_from(ctx)
-    data = load_training_data(
-        expression, response, drug, measure=measure, synonyms=_synonyms(vocabulary)
-    )
-    if not as_json:
-        console.print(f"samples: {data.match.summary()}")
-    with progress_bar(f"verdict for {data.drug}: label permutations", total=None) as bar:
-        model = train_drug_model(
+    with _stage_bars() as progress:
+        run = train_files(
             store,
-            data,
+            expression,
+            response,
+            drug,
+            out,
+            measure=measure,
+            vocabulary=vocabulary,
             estimator=_estimator(method, top_n, seed),
-            network=network,
-            z_cutoff=z_cutoff,
-            score_method=score.value,
-            min_size=min_size,
+            selection=_selection(network, z_cutoff, score, min_size),
             permutations=permutations,
-            progress=lambda done, total: bar.update(bar.task_ids[0], completed=done, total=total),
+            write_policy=write_biomarkers.value,
+            progress=progress,
         )
-    save_model(model, out)
-    written = write(store, model, write_biomarkers.value)
+    model, written = run.model, run.biomarkers_written
     verdict = model.metadata["verdict"]
     metrics = {k: v for k, v in model.cv_metrics.items() if not isinstance(v, list | dict)}
     if as_json:
@@ -324,6 +322,7 @@ def train_command(
             }
         )
         return
+    console.print(f"samples: {run.match.summary()}")
     print_mapping(f"{model.metadata['drug']}: {method.value}, LOOCV", metrics)
     print_frame(biomarker_table(model).head(20), title="model coefficients (top 20)")
     _print_verdict(verdict)
@@ -359,57 +358,32 @@ def cv_command(
     as_json: bool = JsonOpt,
 ) -> None:
     """Leave-one-out CV of the network model next to its baselines, on the same folds; verdict."""
-    from netmarker.io.output import write_table
-    from netmarker.predict.validation import is_nominal_p
-    from netmarker.predict.workflow import (
-        assess_drug_model,
-        crossvalidate_with_baselines,
-        load_training_data,
-    )
+    from netmarker.predict.runs import crossvalidate_files
 
     store = store_from(ctx)
-    data = load_training_data(
-        expression, response, drug, measure=measure, synonyms=_synonyms(vocabulary)
-    )
-    estimator = _estimator(method, top_n, seed)  # the one model: LOOCV, baselines, verdict
-    with progress_bar(
-        f"LOOCV of {data.drug}: network model, baselines, random modules", total=n_random
-    ) as bar:
-        result = crossvalidate_with_baselines(
+    with _stage_bars() as progress:
+        run = crossvalidate_files(
             store,
-            data,
-            estimator=estimator,
-            network=network,
-            z_cutoff=z_cutoff,
-            score_method=score.value,
-            min_size=min_size,
+            expression,
+            response,
+            drug,
+            measure=measure,
+            vocabulary=vocabulary,
+            estimator=_estimator(method, top_n, seed),  # the one model: LOOCV, baselines, verdict
+            selection=_selection(network, z_cutoff, score, min_size),
             n_random=n_random,
-            progress=lambda done, total: bar.update(bar.task_ids[0], completed=done, total=total),
-        )
-    with progress_bar(f"verdict for {data.drug}: label permutations", total=None) as bar:
-        verdict = assess_drug_model(
-            store,
-            data,
-            estimator=estimator,
-            network=network,
-            z_cutoff=z_cutoff,
-            score_method=score.value,
-            min_size=min_size,
             permutations=permutations,
-            progress=lambda done, total: bar.update(bar.task_ids[0], completed=done, total=total),
+            out=out,
+            progress=progress,
         )
-    # nominal p-values of out-of-fold predictions are not valid: the verdict's p replaces them
-    nominal = [c for c in result.table.columns if is_nominal_p(c)]
-    table = result.table.drop(columns=nominal).assign(drug=data.drug, n_samples=len(data.response))
-    if out is not None:
-        write_table(table, out)
+    table, result = run.table, run.baselines
     if as_json:
         print_json(
             {
                 "table": table,
                 "metric": result.metric,
                 "empirical_p": result.empirical_p,
-                "verdict": verdict,
+                "verdict": run.verdict,
             }
         )
         return
@@ -418,12 +392,12 @@ def cv_command(
         for c in ("features", "n_features", "spearman_r", "pearson_r", "rmse", "auc", "accuracy")
         if c in table.columns
     ]
-    print_frame(table[shown], title=f"{data.drug}: LOOCV, {len(data.response)} samples")
+    print_frame(table[shown], title=f"{run.drug}: LOOCV, {run.n_samples} samples")
     console.print(
         f"network modules vs {n_random} random module sets: empirical p = "
         f"{result.empirical_p:.3g} ({result.metric})."
     )
-    _print_verdict(verdict)
+    _print_verdict(run.verdict)
 
 
 def _threshold(value: str) -> Literal["median"] | float:
@@ -488,50 +462,30 @@ def predict_command(
     The model's verdict is shown and carried in every row of the output (model_verdict); a
     model without signal gets a one-line warning.
     """
-    from netmarker.io.output import write_table
-    from netmarker.predict.model import load_model
-    from netmarker.predict.workflow import module_coverage, predict_cohort, verdict_of
+    from netmarker.predict.runs import predict_files
 
-    model = load_model(model_path)
-    # _threshold (the option's callback) has checked it: 'median' or a finite number
-    rule: Literal["median"] | float = "median" if threshold == "median" else float(threshold)
-    if min_size is not None and min_size != model.metadata.get("min_size", 5):
-        err_console.print(
-            f"warning: --min-size {min_size} differs from the model's training value "
-            f"{model.metadata.get('min_size', 5)}",
-            highlight=False,
-        )
-        model.metadata["min_size"] = min_size
-    verdict = verdict_of(model)
-    if verdict != "signal":
-        err_console.print(
-            f"warning: model {model.metadata.get('model_id', model_path)} has verdict "
-            f"{verdict.upper()}: its predictions are not evidence of response",
-            highlight=False,
-        )
-    matrix = _expression_matrix(expression, sample_sheet)
-    coverage = module_coverage(model, matrix, min_coverage=min_coverage)
-    predictions = predict_cohort(
-        model,
-        matrix,
+    run = predict_files(
+        model_path,
+        expression,
+        out,
+        sample_sheet=sample_sheet,
         standardize=standardize.value,
-        rule=rule,
+        # _threshold (the option's callback) has checked it: 'median' or a finite number
+        rule="median" if threshold == "median" else float(threshold),
         min_coverage=min_coverage,
         min_spread=min_spread,
+        min_size=min_size,
+        coverage_out=coverage_out,
     )
-    if coverage_out is not None:
-        write_table(coverage, coverage_out)
-    write_table(predictions, out)
-    features = coverage[coverage["feature"]]
-    responders = int(predictions["predicted_responder"].sum())
+    model, coverage, features = run.model, run.coverage, run.features
     if as_json:
         print_json(
             {
                 "drug": model.metadata.get("drug"),
                 "model_id": model.metadata.get("model_id"),
-                "verdict": model.metadata.get("verdict", {"verdict": verdict}),
-                "samples": len(predictions),
-                "predicted_responders": responders,
+                "verdict": model.metadata.get("verdict", {"verdict": run.verdict}),
+                "samples": len(run.predictions),
+                "predicted_responders": run.responders,
                 "coverage": features,
                 "out": str(out),
             }
@@ -547,8 +501,8 @@ def predict_command(
         f"{int(others['scored'].sum())} of {len(others)} scored"
     )
     console.print(
-        f"{len(predictions)} samples, {responders} predicted responders "
-        f"({model.metadata.get('drug')}; model verdict: {verdict}) -> {out}",
+        f"{len(run.predictions)} samples, {run.responders} predicted responders "
+        f"({model.metadata.get('drug')}; model verdict: {run.verdict}) -> {out}",
         highlight=False,
     )
 

@@ -113,10 +113,15 @@ class ResponseData:
         return sub.set_index("sample")["value"].rename(key)
 
     def matrix(self, measure: str | None = None) -> pd.DataFrame:
-        """Samples x drugs matrix of one measure (NaN where not measured)."""
+        """Samples x drugs matrix of one measure (NaN where not measured).
+
+        Samples stay in the file's order (the order in which the CLI pairs them with
+        expression); drugs are sorted by name.
+        """
         t = self._one_measure(measure)
         col = "drug_id" if "drug_id" in t and t.duplicated(["sample", "drug"]).any() else "drug"
-        return t.pivot(index="sample", columns=col, values="value")
+        wide = t.pivot(index="sample", columns=col, values="value")
+        return wide.reindex(pd.unique(t["sample"]))
 
     def resolve_measure(self, measure: str | None) -> str:
         """The table's measure named by ``measure``: a measure (``lnIC50``) or the file's own

@@ -108,10 +108,11 @@ def align_samples(
     """Pair the response's samples with the feature rows, the CLI's way; report the rest.
 
     Ids are matched exactly, then ignoring case, then ignoring case and punctuation
-    (:func:`netmarker.ids.samples.match_ids`). Returns the matched feature rows (in their
-    order), the response re-indexed by the feature ids, and the match (its
-    ``unmatched_wanted`` / ``unmatched_available`` list the response / feature ids left
-    out, which are also logged as a warning).
+    (:func:`netmarker.ids.samples.match_ids`). Returns the matched feature rows in the
+    response's order (the CLI's: it pairs samples in the response file's order, and
+    inner-fold shuffles depend on the order), the response re-indexed by the feature ids,
+    and the match (its ``unmatched_wanted`` / ``unmatched_available`` list the response /
+    feature ids left out, which are also logged as a warning).
     """
     check_matrix(features, "features", rows="samples", columns="features")
     if not isinstance(response, pd.Series):
@@ -135,12 +136,11 @@ def align_samples(
             len(match.unmatched_wanted) + len(match.unmatched_available),
             match.summary(),
         )
-    to_feature = match.mapping  # response id -> feature id (as strings)
-    keep = features.index.astype(str).isin(set(to_feature.values()))
-    x = features.loc[keep]
-    by_feature = {f: r for r, f in to_feature.items()}
+    # match.pairs are (response id, feature id) in the response's order
+    rows = {str(k): i for i, k in enumerate(features.index)}
     positions = {str(k): i for i, k in enumerate(response.index)}
-    y = response.iloc[np.asarray([positions[by_feature[str(s)]] for s in x.index], dtype=np.intp)]
+    x = features.iloc[np.asarray([rows[f] for _, f in match.pairs], dtype=np.intp)]
+    y = response.iloc[np.asarray([positions[r] for r, _ in match.pairs], dtype=np.intp)]
     return x, y.set_axis(x.index), match
 
 

@@ -4,8 +4,11 @@ Each step is one function over tables, so the CLI, the demo and notebooks call t
 
 * :func:`load_training_data` reads expression and response files and matches sample ids.
 * :func:`train_drug_model` scores the drug's proximal modules, trains a predictor and gives
-  it a verdict (:mod:`netmarker.predict.verdict`); :func:`write_biomarkers` writes its coefficients
-  back to the store as the drug's biomarker module when the verdict is *signal*.
+  it a verdict (:func:`netmarker.predict.validation.assess`); :func:`write_biomarkers`
+  writes its coefficients back to the store as the drug's biomarker module when the verdict
+  is *signal*.
+* :class:`ModuleSelection` says which modules (network, z cutoff) and how they are scored
+  (method, normalisation, minimum measured genes): one parameter object for every step.
 * :func:`predict_cohort` applies a saved model to a new cohort's expression.
 * :func:`evaluate_survival` splits patients into predicted responders / non-responders and
   tests the split against survival (log-rank), optionally clinical response.
@@ -59,6 +62,7 @@ from netmarker.predict.model import (
     predict,
     train,
 )
+from netmarker.predict.scoring import module_scores
 from netmarker.predict.validation import (
     DEFAULT_CV,
     DEFAULT_N_RANDOM,
@@ -72,6 +76,35 @@ log = logging.getLogger(__name__)
 
 ScoreMethod = Literal["ssgsea", "mean_z"]
 WritePolicy = Literal["signal", "always", "never"]
+
+
+@dataclass(frozen=True)
+class ModuleSelection:
+    """Which of a drug's modules a model is built on, and how they are scored.
+
+    One parameter object for every store-aware step (:func:`candidate_modules`,
+    :func:`train_drug_model`, :func:`crossvalidate_with_baselines`,
+    :func:`assess_drug_model`) and the CLI's ``--network``, ``--z-cutoff``, ``--score``,
+    ``--min-size``. ``network``: the store's network (``None``: the only one);
+    ``z_cutoff``: proximal modules have z at or below it; ``score_method``: ssGSEA or mean
+    z-scored expression; ``normalize``: ssGSEA's range normalisation over the whole run;
+    ``min_size``: fewest measured genes for a module to be scored. The defaults are
+    :mod:`netmarker.defaults`'.
+    """
+
+    network: str | None = None
+    z_cutoff: float = DEFAULT_Z_CUTOFF
+    score_method: ScoreMethod = "ssgsea"
+    normalize: bool = True
+    min_size: int = DEFAULT_MIN_SIZE
+
+    def __post_init__(self) -> None:
+        if self.score_method not in ("ssgsea", "mean_z"):
+            raise DataError("score_method", f"use 'ssgsea' or 'mean_z', got {self.score_method!r}")
+        if isinstance(self.min_size, bool) or not isinstance(self.min_size, int):
+            raise DataError("min_size", f"must be an integer, got {self.min_size!r}")
+        if self.min_size < 1:
+            raise DataError("min_size", f"must be >= 1, got {self.min_size}")
 
 
 @dataclass
@@ -145,18 +178,44 @@ def training_data(
 
 
 def candidate_modules(
-    store: GraphStore,
-    drug: str,
-    *,
-    network: str | None = None,
-    z_cutoff: float = DEFAULT_Z_CUTOFF,
+    store: GraphStore, drug: str, selection: ModuleSelection = ModuleSelection()
 ) -> tuple[str, str, str, dict[str, list[str]]]:
-    """(drug, network, module run id, modules) of the drug's proximal pathways in the store."""
+    """(drug, network, module run id, modules) of the drug's proximal pathways in the store
+    (``selection``'s network and z cutoff)."""
     name = resolve_drug(store, drug)
-    net = resolve_network(store, network)
-    modules = proximal_modules(store, name, net, z_cutoff)
+    net = resolve_network(store, selection.network)
+    modules = proximal_modules(store, name, net, selection.z_cutoff)
     runs = sorted(set(store.proximity(name, net)["run"]))
     return name, net, ",".join(runs), modules
+
+
+def drug_module_scores(
+    store: GraphStore,
+    drug: str,
+    expression: Any,
+    selection: ModuleSelection = ModuleSelection(),
+    *,
+    layer: str | None = None,
+    key_added: str | None = None,
+) -> pd.DataFrame:
+    """Scores of ``drug``'s proximal modules in ``expression``: samples x modules.
+
+    The notebook face of what ``netmarker features --drug`` scores: ``selection`` names the
+    network and z cutoff of the modules and how they are scored;
+    ``expression`` is **samples x genes** (a DataFrame, or an AnnData read from ``.X`` or
+    ``layer``, whose ``.obsm[key_added]`` receives the scores), as
+    :func:`netmarker.predict.scoring.module_scores` takes it.
+    """
+    _, _, _, modules = candidate_modules(store, drug, selection)
+    return module_scores(
+        expression,
+        modules,
+        method=selection.score_method,
+        normalize=selection.normalize,
+        min_size=selection.min_size,
+        layer=layer,
+        key_added=key_added,
+    )
 
 
 def source_pathways(store: GraphStore, source: str) -> dict[str, list[str]]:
@@ -171,25 +230,21 @@ def source_pathways(store: GraphStore, source: str) -> dict[str, list[str]]:
 
 
 def module_features(
-    store: GraphStore,
-    data: TrainingData,
-    *,
-    network: str | None = None,
-    z_cutoff: float = DEFAULT_Z_CUTOFF,
-    score_method: ScoreMethod = "ssgsea",
-    normalize: bool = True,
-    min_size: int = DEFAULT_MIN_SIZE,
+    store: GraphStore, data: TrainingData, selection: ModuleSelection = ModuleSelection()
 ) -> tuple[str, str, str, dict[str, list[str]], pd.DataFrame]:
     """(drug, network, module run, scored modules, samples x module scores) for ``data``."""
-    drug, net, run, modules = candidate_modules(
-        store, data.drug, network=network, z_cutoff=z_cutoff
-    )
+    drug, net, run, modules = candidate_modules(store, data.drug, selection)
     scores = score_modules(
-        data.expression, modules, method=score_method, normalize=normalize, min_size=min_size
+        data.expression,
+        modules,
+        method=selection.score_method,
+        normalize=selection.normalize,
+        min_size=selection.min_size,
     )
     if scores.scores.empty:
         raise NetmarkerError(
-            f"none of {drug}'s {len(modules)} proximal modules has >= {min_size} measured genes"
+            f"none of {drug}'s {len(modules)} proximal modules has >= {selection.min_size} "
+            "measured genes"
         )
     scored = {m: modules[m] for m in scores.scores.columns}
     return drug, net, run, scored, scores.scores
@@ -199,23 +254,17 @@ def train_drug_model(
     store: GraphStore,
     data: TrainingData,
     *,
-    network: str | None = None,
-    z_cutoff: float = DEFAULT_Z_CUTOFF,
-    method: str = "ridge",
-    top_n: int | Literal["cv"] | None = "cv",
-    score_method: ScoreMethod = "ssgsea",
-    normalize: bool = True,
-    min_size: int = DEFAULT_MIN_SIZE,
+    estimator: ModuleRegressor | ModuleClassifier | None = None,
+    selection: ModuleSelection = ModuleSelection(),
     cv: int | Literal["loo"] | None = DEFAULT_CV,
-    seed: int = 0,
     permutations: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    estimator: ModuleRegressor | ModuleClassifier | None = None,
 ) -> TrainedModel:
     """Train a predictor of ``data.response`` on the drug's proximal-module scores.
 
-    The predictor is ``estimator`` (default: :func:`make_estimator` of ``method``, ``top_n``
-    and ``seed``): it is fitted (:func:`netmarker.predict.model.train`), cross-validated
+    The modules and their scoring are ``selection``'s. The predictor is ``estimator``
+    (default: ``ModuleRegressor()``, ridge with top N by inner CV, seed 0): it is fitted
+    (:func:`netmarker.predict.model.train`), cross-validated
     (``cv``; ``None`` skips it) and given a verdict
     (:func:`netmarker.predict.validation.assess`, ``permutations`` label permutations,
     default by method, ``progress(done, total)`` called as they complete), three separate
@@ -226,26 +275,18 @@ def train_drug_model(
     model, then call :func:`write_biomarkers`.
     """
     if estimator is None:
-        estimator = make_estimator(method, top_n=top_n, random_state=seed)
+        estimator = make_estimator()
     seed = int(estimator.random_state or 0)
-    drug, net, run, scored, features = module_features(
-        store,
-        data,
-        network=network,
-        z_cutoff=z_cutoff,
-        score_method=score_method,
-        normalize=normalize,
-        min_size=min_size,
-    )
+    drug, net, run, scored, features = module_features(store, data, selection)
     metadata = {
         "drug": drug,
         "network": net,
         "module_run": run,
-        "z_cutoff": z_cutoff,
+        "z_cutoff": selection.z_cutoff,
         "modules": scored,
-        "score_method": score_method,
-        "normalize": normalize,
-        "min_size": min_size,
+        "score_method": selection.score_method,
+        "normalize": selection.normalize,
+        "min_size": selection.min_size,
         # genes of each module measured in training: predict_cohort checks new cohorts against it
         "module_coverage": {m: len(genes) for m, genes in measured_genes(data, scored).items()},
         "response_sd": float(data.response.std(ddof=0)),
@@ -551,27 +592,21 @@ def crossvalidate_with_baselines(
     store: GraphStore,
     data: TrainingData,
     *,
-    network: str | None = None,
-    z_cutoff: float = DEFAULT_Z_CUTOFF,
-    method: str = "ridge",
-    top_n: int | Literal["cv"] | None = "cv",
-    score_method: ScoreMethod = "ssgsea",
-    min_size: int = DEFAULT_MIN_SIZE,
-    n_random: int = DEFAULT_N_RANDOM,
-    seed: int = 0,
-    progress: Callable[[int, int], None] | None = None,
     estimator: ModuleRegressor | ModuleClassifier | None = None,
+    selection: ModuleSelection = ModuleSelection(),
+    n_random: int = DEFAULT_N_RANDOM,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BaselineResult:
     """LOOCV of the network model and of its baselines on the same samples and folds.
 
     :func:`netmarker.predict.validation.compare_baselines` of ``estimator`` (default:
-    :func:`make_estimator` of ``method``, ``top_n`` and ``seed``). ``progress(done,
-    n_random)`` is called after each random-module draw. Modules (and pathways, and random
-    modules) need ``min_size`` measured genes.
+    ``ModuleRegressor()``) on ``selection``'s modules. ``progress(done, n_random)`` is
+    called after each random-module draw. Modules (and pathways, and random modules) need
+    ``selection.min_size`` measured genes and are scored the same way.
     """
     if estimator is None:
-        estimator = make_estimator(method, top_n=top_n, random_state=seed)
-    drug, _, _, modules = candidate_modules(store, data.drug, network=network, z_cutoff=z_cutoff)
+        estimator = make_estimator()
+    drug, _, _, modules = candidate_modules(store, data.drug, selection)
     # the targets baseline needs a measured target; without one it is left out (and logged)
     targets = [g for g in sorted(set(store.targets(drug)["gene"])) if g in data.expression.index]
     if not targets:
@@ -587,8 +622,9 @@ def crossvalidate_with_baselines(
         all_pathways=all_pathways,
         n_random=n_random,
         cv=DEFAULT_CV,
-        score_method=score_method,
-        min_size=min_size,
+        score_method=selection.score_method,
+        normalize=selection.normalize,
+        min_size=selection.min_size,
         progress=progress,
     )
 
@@ -597,29 +633,16 @@ def assess_drug_model(
     store: GraphStore,
     data: TrainingData,
     *,
-    network: str | None = None,
-    z_cutoff: float = DEFAULT_Z_CUTOFF,
-    method: str = "ridge",
-    top_n: int | Literal["cv"] | None = "cv",
-    score_method: ScoreMethod = "ssgsea",
-    min_size: int = DEFAULT_MIN_SIZE,
-    seed: int = 0,
+    estimator: ModuleRegressor | ModuleClassifier | None = None,
+    selection: ModuleSelection = ModuleSelection(),
     permutations: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    estimator: ModuleRegressor | ModuleClassifier | None = None,
 ) -> dict[str, Any]:
     """The verdict (:func:`netmarker.predict.validation.assess`) on the drug's network model
-    (``estimator``, default :func:`make_estimator` of ``method``, ``top_n`` and ``seed``)."""
+    (``estimator``, default ``ModuleRegressor()``) over ``selection``'s modules."""
     if estimator is None:
-        estimator = make_estimator(method, top_n=top_n, random_state=seed)
-    features = module_features(
-        store,
-        data,
-        network=network,
-        z_cutoff=z_cutoff,
-        score_method=score_method,
-        min_size=min_size,
-    )[-1]
+        estimator = make_estimator()
+    features = module_features(store, data, selection)[-1]
     return assess(
         estimator, features, data.response, n_permutations=permutations, progress=progress
     )
