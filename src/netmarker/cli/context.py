@@ -138,18 +138,18 @@ def store_from(ctx: typer.Context, *, existing: bool = False) -> GraphStore:
     ``existing``: the command only reads (or needs data loaded before), so an embedded store
     path that does not exist is an error, not an empty store.
     """
-    from netmarker.graph import EmbeddedStore
-
     root = ctx.find_root()
     if not isinstance(root.obj, StoreOptions):
         root.obj = StoreOptions()
     store = root.obj.open()
-    if existing and isinstance(store, EmbeddedStore) and not store.path.exists():
-        blocker = next((a for a in store.path.parents if a.exists()), None)
+    # an embedded store is a directory (no isinstance: a Neo4j command never imports it)
+    path = getattr(store, "path", None)
+    if existing and path is not None and not path.exists():
+        blocker = next((a for a in path.parents if a.exists()), None)
         if blocker is not None and not blocker.is_dir():
-            raise StoreError(f"store path {store.path} is not a directory ({blocker} is a file)")
+            raise StoreError(f"store path {path} is not a directory ({blocker} is a file)")
         raise StoreError(
-            f"no store at {store.path}: nothing was loaded there (check --store / "
+            f"no store at {path}: nothing was loaded there (check --store / "
             "NETMARKER_STORE, or load data with `netmarker load ...`)"
         )
     return store
