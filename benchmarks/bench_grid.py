@@ -13,11 +13,17 @@ shared (wall time then mostly measures the other jobs).
     python benchmarks/bench_grid.py --one old --drugs 400 --src DIR   # the old code in DIR
 
 "old" is netmarker as of commit 9ff45cf (the per-chunk null), extracted with ``git archive``.
+Phases (wall s, summed over blocks): target draws, observed sums, the rows kernel
+(``_null_moments``: each drawn set's nearest-gene row over all nodes) and the columns kernel
+(``_null_moments_columns``: over the drawn targets' columns only; picked per block by
+``_columns_pay_off``), result assembly (``_frame``).
 
-How long (2 free cores): per run ~35 s old sub-grid + ~15 s new sub-grid + ~45 s new full
-grid, plus ~10 s of start-up each, so ``--runs 3`` takes ~6 minutes (the first run also fills
-the distance cache, ~1 minute). ``--old-full-grid`` adds one run of the old code on the full
-grid: ~7 minutes more (~770 CPU s). On a loaded machine multiply by the load / 2.
+How long (2 free cores): per run ~31 s old sub-grid + ~12-15 s new sub-grid (estimated from
+its ~25 CPU s, measured under load) + ~45 s new full grid, plus ~10 s of start-up each, so
+``--runs 3`` takes ~5 minutes (the first run also fills the distance cache, ~1 minute).
+``--old-full-grid`` adds one run of the old code on the full grid: ~7 minutes more (~770 CPU
+s). On a loaded machine multiply by the load / 2. Prints what RESULTS.md 7.1 needs: the
+markdown table (medians; wall, CPU, peak RSS, load, phases) and each run's wall and CPU seconds.
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ def one_run(impl: str, n_drugs: int, n_random: int, cache: Path) -> dict:
     phases: dict[str, float] = {}
     if impl == "new":
         module = importlib.import_module("netmarker.network.proximity")
-        for name in ["_observed_sums", "_null_moments", "_frame"]:
+        for name in ["_observed_sums", "_null_moments", "_null_moments_columns", "_frame"]:
             setattr(module, name, _timed(getattr(module, name), name, phases))
         sampling = importlib.import_module("netmarker.network.sampling")
         sampling.SetDraws.draws = _timed(sampling.SetDraws.draws, "target_draws", phases)
@@ -150,7 +156,13 @@ def report(rows: dict[str, list[dict]]) -> None:
     print(f"medians of {len(next(iter(rows.values())))} runs; machine shared (see wall vs CPU)")
     print()
     keys = ["wall_s", "cpu_s", "peak_rss_mib", "load_1min"]
-    phase_keys = ["target_draws_s", "_observed_sums_s", "_null_moments_s", "_frame_s"]
+    phase_keys = [
+        "target_draws_s",
+        "_observed_sums_s",
+        "_null_moments_s",
+        "_null_moments_columns_s",
+        "_frame_s",
+    ]
     print("| run | drugs | targets | rows | " + " | ".join(keys + phase_keys) + " |")
     print("| --- " * (4 + len(keys) + len(phase_keys)) + "|")
     for name, runs in rows.items():

@@ -12,8 +12,11 @@ once per scale, so peak RSS (``ru_maxrss``) is that of one whole run, write-back
                                   # + the same on a 2-worker-process dask LocalCluster
 
 How long: on 2 free cores about 30 s + 25 s per 1x of drugs per run at 200 draws (loading the
-stores once: ~1 min per scale); 1x at 1,000 draws ~60-90 s per run. Memory does not depend
-on the number of draws, time does (linearly).
+stores once: ~1 min per scale); 1x at 1,000 draws ~60-90 s per run locally and, estimated,
+~90-120 s on the LocalCluster (not yet run at 1,000 draws), so the lead's ``--scales 1
+--n-random 1000 --runs 3 --dask`` takes ~10-12 minutes. Memory does not depend on the
+number of draws, time does (linearly). Prints the markdown table of RESULTS.md 7.2 / 7.4
+(medians: wall, CPU, peak RSS, load) after one JSON line per run on stderr.
 """
 
 from __future__ import annotations

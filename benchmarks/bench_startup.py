@@ -31,6 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 ENTRY = (
     "import sys; sys.argv = ['netmarker', *sys.argv[1:]]; from netmarker.cli import main; main()"
 )
+#: what the timing depends on besides netmarker's code: the interpreter and the CLI's libraries
+VERSIONS = (
+    "import sys, importlib.metadata as m; print(f'python {sys.version.split()[0]}, ' + "
+    "', '.join(f'{p} {m.version(p)}' for p in ('typer', 'rich')))"
+)
 #: the cases: what a user types; the failing one names a file that does not exist
 CASES = {
     "--help": ["--help"],
@@ -49,15 +54,20 @@ CASES = {
 }
 
 
-def run_once(src: Path, args: list[str], tmp: Path) -> tuple[float, float, int]:
+def run_once(
+    python: str, src: Path, args: list[str], tmp: Path, write_bytecode: bool = False
+) -> tuple[float, float, int]:
     """(wall seconds, child CPU seconds, exit code) of one start-up."""
     env = {**os.environ, "PYTHONPATH": str(src)}
+    if write_bytecode:
+        # the warm-up writes __pycache__ even where PYTHONDONTWRITEBYTECODE is set (as on the
+        # shared machine): an installed netmarker has its bytecode compiled by pip, and an
+        # editable one writes it on the first run; timing the compiler is not start-up
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     argv = [a.format(tmp=tmp) for a in args]
     before = os.times()
     t0 = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", ENTRY, *argv], env=env, capture_output=True, check=False
-    )
+    proc = subprocess.run([python, "-c", ENTRY, *argv], env=env, capture_output=True, check=False)
     wall = time.perf_counter() - t0
     after = os.times()
     cpu = (after.children_user - before.children_user) + (
@@ -66,24 +76,24 @@ def run_once(src: Path, args: list[str], tmp: Path) -> tuple[float, float, int]:
     return wall, cpu, proc.returncode
 
 
-def measure(src: Path, runs: int, tmp: Path) -> dict[str, tuple[float, float, int]]:
+def measure(python: str, src: Path, runs: int, tmp: Path) -> dict[str, tuple[float, float, int]]:
     out = {}
     for name, args in CASES.items():
         walls, cpus, code = [], [], 0
-        run_once(src, args, tmp)  # warm the file cache and __pycache__
+        run_once(python, src, args, tmp, write_bytecode=True)  # warm file cache, __pycache__
         for _ in range(runs):
-            wall, cpu, code = run_once(src, args, tmp)
+            wall, cpu, code = run_once(python, src, args, tmp)
             walls.append(wall)
             cpus.append(cpu)
         out[name] = (statistics.median(walls), statistics.median(cpus), code)
     return out
 
 
-def importtime(src: Path, top: int) -> list[tuple[int, str]]:
+def importtime(python: str, src: Path, top: int) -> list[tuple[int, str]]:
     """The ``top`` largest cumulative imports (microseconds, module) of ``netmarker --help``."""
     env = {**os.environ, "PYTHONPATH": str(src)}
     proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", ENTRY, "--help"],
+        [python, "-X", "importtime", "-c", ENTRY, "--help"],
         env=env,
         capture_output=True,
         text=True,
@@ -113,7 +123,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--before", help="git revision to compare with (e.g. 698960a)")
     parser.add_argument("--importtime", type=int, default=0, metavar="N")
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the interpreter (of a virtualenv with netmarker's dependencies) to time with; "
+        "e.g. one with another typer version",
+    )
     args = parser.parse_args()
+    python = str(args.python)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         (tmp / "x.tsv").write_text("gene\ts1\nTP53\t1\n")
@@ -122,9 +139,12 @@ def main() -> None:
             (tmp / "before").mkdir()
             trees = {f"before ({args.before})": export(args.before, tmp / "before"), **trees}
         load = os.getloadavg()
-        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, ", end="")
+        versions = subprocess.run(
+            [python, "-c", VERSIONS], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        print(f"{versions}, {os.cpu_count()} cores, ", end="")
         print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, {args.runs} runs")
-        results = {tree: measure(src, args.runs, tmp) for tree, src in trees.items()}
+        results = {tree: measure(python, src, args.runs, tmp) for tree, src in trees.items()}
         names = list(trees)
         header = " | ".join(f"{n}: wall / CPU (s)" for n in names)
         print(f"\n| case | {header} | exit code |")
@@ -138,7 +158,7 @@ def main() -> None:
         print(f"\nload average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         for tree, src in trees.items() if args.importtime else ():
             print(f"\n{tree}: largest cumulative imports of --help (python -X importtime)")
-            for us, name in importtime(src, args.importtime):
+            for us, name in importtime(python, src, args.importtime):
                 print(f"  {us / 1000:8.1f} ms  {name}")
 
 

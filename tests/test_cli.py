@@ -184,3 +184,23 @@ def test_compute_all_prints_a_summary_and_the_top_rows(capsys, monkeypatch, tmp_
     stored = [line.split("\t") for line in shown.out.strip().splitlines()[1:]]
     best = min(stored, key=lambda row: float(row[4]))
     assert best[1] in r.out  # the lowest z of the drug is among the rows shown
+
+
+def test_the_store_is_closed_when_a_command_ends(capsys, monkeypatch, tmp_path, inputs) -> None:
+    """Every command closes the store it opened, also when it fails (the neo4j driver 5.x
+    warns on stderr when a driver is left to its destructor)."""
+    from netmarker.graph import EmbeddedStore
+
+    closed: list[str] = []
+    close = EmbeddedStore.close
+
+    def spy(self: EmbeddedStore) -> None:
+        closed.append(str(self.path))
+        close(self)
+
+    monkeypatch.setattr(EmbeddedStore, "close", spy)
+    store = tmp_path / "store"
+    load_small_inputs(capsys, monkeypatch, ["--store", str(store)], inputs)
+    assert closed == [str(store)] * 3
+    failed = run_cli(capsys, monkeypatch, "--store", str(store), "modules", "show", "-d", "nope")
+    assert failed.code == 1 and closed == [str(store)] * 4

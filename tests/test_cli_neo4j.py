@@ -90,3 +90,32 @@ def test_cli_neo4j_bad_password_is_one_line(capsys, monkeypatch, neo4j_server: N
     )
     lines = [line for line in r.err.splitlines() if line.strip()]
     assert r.code == 1 and len(lines) == 1 and "password" in r.err.lower()
+
+
+def test_cli_closes_the_neo4j_driver(capsys, monkeypatch, neo4j_server: Neo4jServer) -> None:
+    """The driver is closed when the command ends, on success and on a rejected password: the
+    driver 5.x prints a DeprecationWarning when it is left to its destructor."""
+    from netmarker.graph.neo4j import Neo4jStore
+
+    closed: list[str] = []
+    close = Neo4jStore.close
+
+    def spy(self: Neo4jStore) -> None:
+        closed.append(self.uri)
+        close(self)
+
+    monkeypatch.setattr(Neo4jStore, "close", spy)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_server.password)
+    ok = run_cli(capsys, monkeypatch, "--store", neo4j_server.uri, "db", "status", "--json")
+    assert ok.code == 0 and closed == [neo4j_server.uri]
+    bad = run_cli(
+        capsys,
+        monkeypatch,
+        "--store",
+        neo4j_server.uri,
+        "--neo4j-password",
+        "wrong",
+        "db",
+        "status",
+    )
+    assert bad.code == 1 and closed == [neo4j_server.uri] * 2

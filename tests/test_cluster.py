@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import networkx as nx
 import numpy as np
@@ -75,26 +76,38 @@ def test_two_worker_processes_give_the_local_rows(cluster, grid) -> None:
     assert calls == [(i, 8) for i in range(1, 9)]
 
 
+def _wait_until_gone(client: distributed.Client, address: str, timeout: float = 60.0) -> None:
+    """Wait until the scheduler has dropped the worker at ``address`` (it notices a killed
+    worker when its connection breaks, which under load can come after the last block)."""
+    deadline = time.monotonic() + timeout
+    while address in client.scheduler_info(n_workers=-1)["workers"]:
+        assert time.monotonic() < deadline, f"the scheduler still lists {address}"
+        time.sleep(0.1)
+
+
 def test_a_killed_worker_costs_only_its_block(grid) -> None:
     g, dist = grid
     local = _sorted(iter_proximity(g, dist))
-    killed: list[int] = []
+    killed: list[tuple[str, int]] = []
     with _cluster() as cl, distributed.Client(cl) as client:
+        # the workers' pids before the run: no message goes to a worker about to be killed
+        pid_of = client.run(os.getpid)
 
         def kill_a_busy_worker(done: int, total: int) -> None:
             if killed:
                 return
             busy = [w for w, keys in client.processing().items() if keys]
             assert busy and done < total
-            pid = client.run(os.getpid, workers=[busy[0]])[busy[0]]
-            os.kill(pid, signal.SIGKILL)
-            killed.append(pid)
+            os.kill(pid_of[busy[0]], signal.SIGKILL)
+            killed.append((busy[0], pid_of[busy[0]]))
 
         blocks = list(
             iter_proximity_dask(g, dist, client, max_rows=160, progress=kill_a_busy_worker)
         )
+        assert killed
+        _wait_until_gone(client, killed[0][0])
         pids = set(client.run(os.getpid).values())
-    assert killed and killed[0] not in pids  # the blocks were finished by the other worker
+    assert killed[0][1] not in pids  # the blocks were finished by the other worker
     assert len(blocks) == len(g.spans(160)) == 24  # each block once: nothing lost or doubled
     pd.testing.assert_frame_equal(local, _sorted(blocks))
 

@@ -238,16 +238,38 @@ def test_both_null_kernels_give_the_same_table(
 ) -> None:
     net, dist = graph
     targets, sets = _many_drugs(), _sets()
-    assert sum(len(t) for t in targets.values()) > proximity_module._FEW_TARGETS
+    # the cost model picks the rows kernel for 400 targets in a 600-node network ...
+    n_slots, n_genes = sum(len(t) for t in targets.values()), sum(len(g) for g in sets.values())
+    assert not proximity_module._columns_pay_off(600, n_slots, n_genes)
     rows = proximity(net, dist, targets, sets, n_random=120, min_bin_size=50).table
-    monkeypatch.setattr(proximity_module, "_FEW_TARGETS", 10**9)
+    monkeypatch.setattr(proximity_module, "_KERNEL", "columns")
     few = proximity(net, dist, targets, sets, n_random=120, min_bin_size=50).table
     pd.testing.assert_frame_equal(rows, few)
-    monkeypatch.setattr(proximity_module, "_FEW_TARGETS", 0)
+    # ... and the columns kernel for one drug with two targets
+    assert proximity_module._columns_pay_off(600, 2, n_genes)
+    monkeypatch.setattr(proximity_module, "_KERNEL", "rows")
     one = proximity(net, dist, {"D": ["G1", "G2"]}, sets, n_random=120, min_bin_size=50).table
+    monkeypatch.setattr(proximity_module, "_KERNEL", None)
     pd.testing.assert_frame_equal(one, proximity(
         net, dist, {"D": ["G1", "G2"]}, sets, n_random=120, min_bin_size=50
     ).table)  # fmt: skip
+
+
+@pytest.mark.parametrize("n", [1, 8, 37])
+def test_gather_columns_is_the_columns_of_a_symmetric_matrix(n: int) -> None:
+    rng = np.random.default_rng(n)
+    half = rng.integers(0, 16, (n, n), dtype=np.uint8)
+    dist = np.triu(half) + np.triu(half, 1).T  # symmetric, as shortest-path lengths are
+    n_pad = (n + 7) // 8 * 8
+    for m in range(1, min(n, 13) + 1):
+        cols = rng.choice(n, m, replace=False).astype(np.int64)
+        width = (m + 7) // 8 * 8
+        out = np.full(n_pad * width // 8, 0xFFFFFFFFFFFFFFFF, dtype=np.uint64)
+        tile = np.zeros((8, n_pad), dtype=np.uint8)
+        proximity_module._gather_columns(dist, cols, m, tile, out, width)
+        got = out.view(np.uint8).reshape(n_pad, width)
+        np.testing.assert_array_equal(got[:n, :m], dist[:, cols])
+        assert not got[:n, m:].any()  # padding columns are zero
 
 
 def test_any_split_into_blocks_gives_the_same_rows(graph: tuple[Network, np.ndarray]) -> None:
@@ -286,9 +308,9 @@ def _kong_targets(path: Path) -> dict[str, list[str]]:
 
 @pytest.mark.realdata
 @pytest.mark.slow
-@pytest.mark.parametrize("few_targets", [384, 0], ids=["columns-kernel", "nearest-row-kernel"])
+@pytest.mark.parametrize("kernel", ["columns", "rows"], ids=["columns", "rows"])
 def test_kong_grid_is_bit_identical_to_the_previous_null(
-    shared_data: Path, monkeypatch: pytest.MonkeyPatch, few_targets: int
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch, kernel: str
 ) -> None:
     from netmarker.io.network import read_network
 
@@ -298,7 +320,7 @@ def test_kong_grid_is_bit_identical_to_the_previous_null(
     with open(gmt) as fh:
         sets = {f[0]: [g for g in f[2:] if g] for f in (ln.rstrip("\n").split("\t") for ln in fh)}
     targets = _kong_targets(shared_data / "kong2020" / "drug_drugTarget.txt")
-    monkeypatch.setattr(proximity_module, "_FEW_TARGETS", few_targets)
+    monkeypatch.setattr(proximity_module, "_KERNEL", kernel)
     table = proximity(net, shortest_path_lengths(net), targets, sets, n_random=200).table
     h = hashlib.sha256("\n".join(table["drug"] + "\t" + table["pathway"]).encode())
     for column in ["distance", "z", "p"]:

@@ -257,9 +257,11 @@ def proximity_summary(
     Benjamini-Hochberg bound on the expected number of false ones among those passing,
     ``q_cutoff`` x the number passing. ``p_resolution``: 1 / (n_random + 1).
     """
-    from scipy.stats import norm
+    # ndtr is what scipy.stats.norm.cdf computes (same float); importing scipy.stats costs
+    # `modules show` about 1 s of start-up (benchmarks/RESULTS.md section 2)
+    from scipy.special import ndtr
 
-    tail = float(norm.cdf(z_cutoff))
+    tail = float(ndtr(z_cutoff))
     out = []
     for drug, g in rows.groupby("drug", sort=True):
         n = len(g)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import typer
+import typer.core
 
 from netmarker._version import __version__
 from netmarker.cli import (
@@ -23,8 +25,46 @@ from netmarker.cli import (
 from netmarker.cli.context import StoreOptions
 from netmarker.errors import NetmarkerError
 
+if TYPE_CHECKING:
+    # the click that typer vendors (typer >= 0.26 has no click dependency)
+    from typer._click import Context as ClickContext
+    from typer._click import HelpFormatter
+
+#: the help's sections of commands, in this order (commands without one go under "Commands")
+PANELS = (
+    "Start here",
+    "Graph store",
+    "Query layer: drug-proximal modules",
+    "Predictors",
+    "Figures and reports",
+)
+
+
+class HelpGroup(typer.core.TyperGroup):
+    """A command group whose plain-text help lists its commands by panel, each with the first
+    sentence of its help in full (click would cut it at the terminal's width)."""
+
+    def format_commands(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
+        panels: dict[str, list[tuple[str, str]]] = {}
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            panel = getattr(command, "rich_help_panel", None) or "Commands"
+            panels.setdefault(panel, []).append((name, command.get_short_help_str(limit=1000)))
+        order = {panel: i for i, panel in enumerate(PANELS)}
+        for panel in sorted(panels, key=lambda p: order.get(p, len(order))):
+            with formatter.section(panel):
+                formatter.write_dl(panels[panel])
+
+
+# Plain-text help (rich_markup_mode=None): typer's rich help renderer imports rich's markdown,
+# syntax and traceback machinery, which alone took longer than the 0.3 s that --help may
+# take (benchmarks/RESULTS.md, section 9). The panels survive as plain sections (HelpGroup).
 app = typer.Typer(
     name="netmarker",
+    cls=HelpGroup,
+    rich_markup_mode=None,
     help="Network-based biomarkers for anti-cancer drugs: load a PPI network, drug targets and "
     "pathways into a graph store, find drug-proximal modules, train predictors on preclinical "
     "models and apply them to patients.",
@@ -80,16 +120,19 @@ def _root(
 ) -> None:
     """netmarker: network-based biomarkers for anti-cancer drugs."""
     ctx.obj = StoreOptions(store, neo4j_uri, neo4j_user, neo4j_password, database, neo4j_batch_size)
+    ctx.call_on_close(ctx.obj.close)  # also when the command fails
 
 
-# help panels by stage (typer lists panels of commands before panels of sub-apps)
+# help panels by stage (listed in the order of PANELS)
 app.command("demo", rich_help_panel="Start here")(demo.demo_command)
-app.add_typer(load.app, name="load", rich_help_panel="Graph store")
-app.add_typer(db.app, name="db", rich_help_panel="Graph store")
-app.add_typer(fetch.app, name="fetch", rich_help_panel="Graph store")
-app.add_typer(reproduce.app, name="reproduce", rich_help_panel="Start here")
-app.add_typer(modules.app, name="modules", rich_help_panel="Query layer: drug-proximal modules")
-app.add_typer(plot.app, name="plot", rich_help_panel="Figures and reports")
+app.add_typer(load.app, name="load", cls=HelpGroup, rich_help_panel="Graph store")
+app.add_typer(db.app, name="db", cls=HelpGroup, rich_help_panel="Graph store")
+app.add_typer(fetch.app, name="fetch", cls=HelpGroup, rich_help_panel="Graph store")
+app.add_typer(reproduce.app, name="reproduce", cls=HelpGroup, rich_help_panel="Start here")
+app.add_typer(
+    modules.app, name="modules", cls=HelpGroup, rich_help_panel="Query layer: drug-proximal modules"
+)
+app.add_typer(plot.app, name="plot", cls=HelpGroup, rich_help_panel="Figures and reports")
 app.command("report", rich_help_panel="Figures and reports")(report.report_command)
 _predictors: list[tuple[str, Callable[..., None]]] = [
     ("features", predictors.features_command),
@@ -110,12 +153,12 @@ def main() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except NetmarkerError as exc:
-        context.err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        context.print_error(str(exc))
         sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        context.err_console.print("aborted")
+        context.print_error("aborted", label=None)
         sys.exit(1)
     except typer.TyperException as exc:  # usage errors arrive here with standalone_mode=False
         show = getattr(exc, "show", None)

@@ -44,6 +44,21 @@ console: Console = _LazyConsole()  # type: ignore[assignment]
 err_console: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
 
 
+def print_error(message: str, label: str | None = "error") -> None:
+    """``label: message`` as one line on stderr. On a terminal through rich (the label in bold
+    red, the message escaped so brackets in file names or values print as they are); elsewhere
+    as plain text, because a failing command should not pay for importing rich's console
+    (start-up time, benchmarks/RESULTS.md section 9) and a pipe or a log gets no colour."""
+    if not sys.stderr.isatty():
+        sys.stderr.write(f"{label}: {message}\n" if label else f"{message}\n")
+        sys.stderr.flush()
+        return
+    from rich.markup import escape
+
+    styled = f"[bold red]{escape(label)}:[/] {escape(message)}" if label else escape(message)
+    err_console.print(styled, highlight=False, soft_wrap=True)
+
+
 class _WarningPrinter(logging.Handler):
     """Warnings (the library's log warnings and Python warnings) as ``warning: ...`` lines on
     stderr, each distinct message once per command."""
@@ -109,6 +124,13 @@ class StoreOptions:
             )
         return self._store
 
+    def close(self) -> None:
+        """Close the store if this invocation opened one (the root context calls this when the
+        command ends: the neo4j driver 5.x warns when it is left to its destructor)."""
+        if self._store is not None:
+            store, self._store = self._store, None
+            store.close()
+
 
 def store_from(ctx: typer.Context, *, existing: bool = False) -> GraphStore:
     """The store selected by the root options of this invocation.
@@ -116,18 +138,18 @@ def store_from(ctx: typer.Context, *, existing: bool = False) -> GraphStore:
     ``existing``: the command only reads (or needs data loaded before), so an embedded store
     path that does not exist is an error, not an empty store.
     """
-    from netmarker.graph import EmbeddedStore
-
     root = ctx.find_root()
     if not isinstance(root.obj, StoreOptions):
         root.obj = StoreOptions()
     store = root.obj.open()
-    if existing and isinstance(store, EmbeddedStore) and not store.path.exists():
-        blocker = next((a for a in store.path.parents if a.exists()), None)
+    # an embedded store is a directory (no isinstance: a Neo4j command never imports it)
+    path = getattr(store, "path", None)
+    if existing and path is not None and not path.exists():
+        blocker = next((a for a in path.parents if a.exists()), None)
         if blocker is not None and not blocker.is_dir():
-            raise StoreError(f"store path {store.path} is not a directory ({blocker} is a file)")
+            raise StoreError(f"store path {path} is not a directory ({blocker} is a file)")
         raise StoreError(
-            f"no store at {store.path}: nothing was loaded there (check --store / "
+            f"no store at {path}: nothing was loaded there (check --store / "
             "NETMARKER_STORE, or load data with `netmarker load ...`)"
         )
     return store

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_data_dir
 
-from netmarker.graph.embedded import EmbeddedStore
 from netmarker.graph.store import NEO4J_SCHEMES, GraphStore
+
+if TYPE_CHECKING:
+    from netmarker.graph.embedded import EmbeddedStore
+
+
+def __getattr__(name: str) -> Any:
+    """``EmbeddedStore`` on first use: a Neo4j command never loads the embedded store's
+    engine (pyarrow.parquet and friends; start-up time, benchmarks/RESULTS.md section 2)."""
+    if name == "EmbeddedStore":
+        from netmarker.graph.embedded import EmbeddedStore
+
+        return EmbeddedStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def default_store_path() -> Path:
@@ -43,6 +56,8 @@ def open_store(
             "batch_size": neo4j_batch_size,
         }
         return Neo4jStore.from_env(**{k: v for k, v in overrides.items() if v is not None})
+    from netmarker.graph.embedded import EmbeddedStore
+
     return EmbeddedStore(spec)
 
 

@@ -51,14 +51,24 @@ from typing import Any, TypeVar
 
 import pandas as pd
 from neo4j import (
+    READ_ACCESS,
+    WRITE_ACCESS,
     Driver,
     GraphDatabase,
     ManagedTransaction,
+    Record,
     ResultSummary,
     Session,
     Transaction,
 )
-from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    TransientError,
+)
 
 from netmarker.errors import NotFoundError, StoreError
 from netmarker.graph.store import (
@@ -250,10 +260,12 @@ class Neo4jStore:
 
     # -- plumbing ----------------------------------------------------------------------------
     @contextlib.contextmanager
-    def _session(self) -> Iterator[Session]:
+    def _session(self, access: str = WRITE_ACCESS) -> Iterator[Session]:
         """A session whose driver errors become one-line ``StoreError``s."""
         try:
-            with self._driver.session(database=self.database) as session:
+            with self._driver.session(
+                database=self.database, default_access_mode=access
+            ) as session:
                 yield session
         except AuthError:
             raise StoreError(
@@ -276,27 +288,33 @@ class Neo4jStore:
             raise StoreError(f"Neo4j error ({exc.code}): {exc.message}") from None
 
     def _read(self, name: str, **params: Any) -> list[list[Any]]:
-        """Run ``cypher/<name>`` in a managed read transaction; return its rows."""
+        """Run ``cypher/<name>``, a read; return its rows."""
         self._require_schema()
-        return self._read_unchecked(name, **params)
+        return [list(record.values()) for record in self._query(name, params)]
 
-    def _read_unchecked(self, name: str, **params: Any) -> list[list[Any]]:
-        def work(tx: ManagedTransaction) -> list[list[Any]]:
-            return [list(r.values()) for r in tx.run(cypher(name), params)]
-
-        with self._session() as session:
-            return session.execute_read(work)
+    def _query(self, name: str, params: dict[str, Any]) -> list[Record]:
+        """The records of the read ``cypher/<name>``, run in an auto-commit transaction: one
+        round trip, where a managed transaction needs a second one to commit (a third of
+        ``modules show``'s time in statements, benchmarks/RESULTS.md section 2). Retried, as
+        managed transactions are, when the server reports a transient error; an unreachable
+        server fails at once."""
+        for delay in (*_RETRY_DELAYS_S, None):
+            with self._session(READ_ACCESS) as session:
+                try:
+                    return list(session.run(cypher(name), params))
+                except TransientError as exc:
+                    if delay is None:
+                        raise
+                    log.warning("Neo4j read failed (%s); retrying in %.0f s", exc, delay)
+            time.sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _table_columns(self, name: str, **params: Any) -> dict[str, list[Any]]:
         """The one record of a ``cypher/read/<name>`` query that collects one list per
         column (one list of strings decodes faster than a list of small lists)."""
         self._require_schema()
-
-        def work(tx: ManagedTransaction) -> dict[str, list[Any]]:
-            return dict(tx.run(cypher(f"read/{name}"), params).single(strict=True))
-
-        with self._session() as session:
-            return session.execute_read(work)
+        (record,) = self._query(f"read/{name}", params)
+        return dict(record)
 
     def _table(self, name: str, **params: Any) -> list[list[Any]]:
         """The ``rows`` list that a ``cypher/read/<name>`` table query collects."""

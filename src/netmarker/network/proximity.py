@@ -14,6 +14,14 @@ a whole grid. Per pathway and draw, one pass over the drawn genes' distance rows
 minimum, vectorised); each drug's null value is then ``sum over its drawn targets t of
 near[t]``: ``|T|`` look-ups per pair and draw. Distances are summed as integers, which makes
 results exact and independent of the thread count and of how the grid is split into blocks.
+
+When the drugs of a run have few targets in all (a sub-grid, a few drugs), most of ``near`` is
+never looked up. Then each draw first gathers the distance columns of its drawn targets into
+a small matrix (one row per node, one byte per drawn target; a blocked transpose of the
+targets' rows, the matrix being symmetric), and each drawn set's minimum runs over those short
+rows: ``|S| x |targets|`` bytes per pathway and draw instead of ``|S| x n``, cache-resident
+instead of streamed from memory. Both kernels give the same integer sums; a cost model picks
+one per block (``_columns_pay_off``).
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numba as nb
 import numpy as np
@@ -51,11 +60,14 @@ DROPPED_COLUMNS = ["kind", "name", "gene", "reason"]
 
 #: random draws per batch (progress is reported between batches; bounds the target draws held)
 _DRAWS_PER_BATCH = 50
-#: up to this many targets in all (summed over drugs), the null gathers their distance
-#: columns per draw (cost ~ targets x genes); above, it builds each drawn set's nearest-gene
-#: row over all nodes (cost ~ nodes x genes, shared by every drug). Both give the same sums;
-#: the crossover was estimated from runs on STRING v12 >= 700 (benchmarks/RESULTS.md).
-_FEW_TARGETS = 384
+#: bytes of per-draw work the columns kernel spends per node and drawn target (gathering
+#: the targets' columns: a transpose costs ~9x a streamed minimum per byte), relative to one
+#: byte of a drawn gene's row in the minimum; measured on STRING v12 >= 700 (RESULTS.md 7.1)
+_GATHER_COST = 9.0
+#: the null kernel, when set ("rows" | "columns"); None lets ``_columns_pay_off`` decide
+_KERNEL: str | None = None
+#: bytes of the columns kernel's per-thread matrices, at most (more threads share the draws)
+_COLUMNS_MEMORY = 1 << 28
 #: default bound on the result rows of one block of pathways
 DEFAULT_BLOCK_ROWS = 250_000
 
@@ -139,55 +151,30 @@ class ProximityGrid:
         s1 = np.zeros_like(obs)
         s2 = np.zeros_like(obs)
         n_le = np.zeros_like(obs)
-        if t_nodes.size <= _FEW_TARGETS:
-            args = (grp_bin, grp_k, grp_off, sizes, keys)
-            self._few_targets(distances, t_off, args, obs, s1, s2, n_le, progress)
-            return _frame(self, start, stop, obs, s1, s2, n_le)
+        columns = _KERNEL == "columns" or (
+            _KERNEL is None and _columns_pay_off(n, int(t_nodes.size), int(sizes.sum()))
+        )
+        # each thread of the columns kernel holds a (nodes x drawn targets) byte matrix
+        chunks = max(
+            1, min(nb.get_num_threads(), _COLUMNS_MEMORY // ((n + 8) * (t_nodes.size + 8)))
+        )
+        bin_nodes, bin_off = self.bins.nodes, self.bins.offsets
         for r0 in range(0, self.n_random, _DRAWS_PER_BATCH):
             r1 = min(self.n_random, r0 + _DRAWS_PER_BATCH)
-            t_draws = self.target_draws.draws(r0, r1 - r0)
-            _null_moments(
-                distances,
-                self.bins.nodes,
-                self.bins.offsets,
-                t_draws.astype(np.int32),
-                t_off,
-                grp_bin,
-                grp_k,
-                grp_off,
-                sizes,
-                keys,
-                r0,
-                obs,
-                s1,
-                s2,
-                n_le,
-            )
+            t_draws = self.target_draws.draws(r0, r1 - r0).astype(np.int32)
+            if columns:
+                _null_moments_columns(
+                    distances, bin_nodes, bin_off, t_draws, t_off, grp_bin, grp_k, grp_off,
+                    sizes, keys, r0, obs, s1, s2, n_le, chunks,
+                )  # fmt: skip
+            else:
+                _null_moments(
+                    distances, bin_nodes, bin_off, t_draws, t_off, grp_bin, grp_k, grp_off,
+                    sizes, keys, r0, obs, s1, s2, n_le,
+                )  # fmt: skip
             if progress is not None:
                 progress(r1 - r0)
         return _frame(self, start, stop, obs, s1, s2, n_le)
-
-    def _few_targets(
-        self,
-        distances: np.ndarray,
-        t_off: np.ndarray,
-        g_arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-        obs: np.ndarray,
-        s1: np.ndarray,
-        s2: np.ndarray,
-        n_le: np.ndarray,
-        progress: Callable[[int], None] | None,
-    ) -> None:
-        """The null for few targets in all: per draw, a transposed copy of their columns."""
-        t_draws = self.target_draws.draws(0, self.n_random)
-        for r0 in range(0, self.n_random, _DRAWS_PER_BATCH):
-            r1 = min(self.n_random, r0 + _DRAWS_PER_BATCH)
-            sums = _null_sums_few_targets(
-                distances, self.bins.nodes, self.bins.offsets, t_draws[r0:r1], t_off, *g_arrays, r0
-            )
-            _accumulate(sums, obs.T, s1, s2, n_le)
-            if progress is not None:
-                progress(r1 - r0)
 
 
 def prepare_grid(
@@ -471,8 +458,81 @@ def _null_moments(
                 c[d] += np.int64(v <= o[d])
 
 
+def _columns_pay_off(n_nodes: int, n_slots: int, sum_sizes: int) -> bool:
+    """Whether the columns kernel is cheaper than the rows kernel for one block, per draw.
+
+    Rows: every drawn gene's whole row, ``sum_sizes x n_nodes`` bytes (streamed from memory).
+    Columns: gather ``n_slots`` (at most) drawn targets' columns, ``_GATHER_COST x n_nodes x
+    n_slots``, then ``sum_sizes x n_slots`` bytes of minimum (cache-resident).
+    """
+    m = min(n_slots, n_nodes)
+    return _GATHER_COST * n_nodes * m + sum_sizes * m < sum_sizes * n_nodes
+
+
+_B1 = np.uint64(0x00FF00FF00FF00FF)
+_B2 = np.uint64(0x0000FFFF0000FFFF)
+_B4 = np.uint64(0x00000000FFFFFFFF)
+_S1, _S2, _S4 = np.uint64(8), np.uint64(16), np.uint64(32)
+
+
+@nb.njit(inline="always")
+def _swap(a: np.uint64, b: np.uint64, shift: np.uint64, mask: np.uint64) -> tuple[Any, Any]:
+    t = ((a >> shift) ^ b) & mask
+    return a ^ (t << shift), b ^ t
+
+
+@nb.njit(cache=True)
+def _gather_columns(
+    dist: np.ndarray, cols: np.ndarray, m: int, tile: np.ndarray, out: np.ndarray, width: int
+) -> None:
+    """``out`` (uint64 words), read as bytes in rows of ``width``: ``[v, c] = d(v, cols[c])``.
+
+    The matrix is symmetric, so column ``cols[c]`` is read as that node's row: eight rows at a
+    time are copied into ``tile`` (8 x n_pad bytes, zero beyond n) and transposed as 8 x 8
+    byte blocks held in 64-bit words. Columns ``m ... width - 1`` (width: a multiple of 8) are
+    filled with 0; rows n ... n_pad - 1 with 0 too.
+    """
+    n = dist.shape[1]
+    n_words = tile.shape[1] // 8
+    tw = tile.reshape(-1).view(np.uint64)
+    per_row = width // 8
+    for c0 in range(0, width, 8):
+        for k in range(8):
+            if c0 + k < m:
+                tile[k, :n] = dist[cols[c0 + k]]
+            else:
+                tile[k, :] = 0
+        cw = c0 // 8
+        for w in range(n_words):
+            x0, x1 = tw[w], tw[n_words + w]
+            x2, x3 = tw[2 * n_words + w], tw[3 * n_words + w]
+            x4, x5 = tw[4 * n_words + w], tw[5 * n_words + w]
+            x6, x7 = tw[6 * n_words + w], tw[7 * n_words + w]
+            x0, x1 = _swap(x0, x1, _S1, _B1)
+            x2, x3 = _swap(x2, x3, _S1, _B1)
+            x4, x5 = _swap(x4, x5, _S1, _B1)
+            x6, x7 = _swap(x6, x7, _S1, _B1)
+            x0, x2 = _swap(x0, x2, _S2, _B2)
+            x1, x3 = _swap(x1, x3, _S2, _B2)
+            x4, x6 = _swap(x4, x6, _S2, _B2)
+            x5, x7 = _swap(x5, x7, _S2, _B2)
+            x0, x4 = _swap(x0, x4, _S4, _B4)
+            x1, x5 = _swap(x1, x5, _S4, _B4)
+            x2, x6 = _swap(x2, x6, _S4, _B4)
+            x3, x7 = _swap(x3, x7, _S4, _B4)
+            b = 8 * w * per_row + cw
+            out[b] = x0
+            out[b + per_row] = x1
+            out[b + 2 * per_row] = x2
+            out[b + 3 * per_row] = x3
+            out[b + 4 * per_row] = x4
+            out[b + 5 * per_row] = x5
+            out[b + 6 * per_row] = x6
+            out[b + 7 * per_row] = x7
+
+
 @nb.njit(parallel=True, cache=True)
-def _null_sums_few_targets(
+def _null_moments_columns(
     dist: np.ndarray,
     bin_nodes: np.ndarray,
     bin_off: np.ndarray,
@@ -484,74 +544,90 @@ def _null_sums_few_targets(
     sizes: np.ndarray,
     keys: np.ndarray,
     r_start: int,
-) -> np.ndarray:
-    """(draws, n_paths, n_drugs) null distance sums for draws ``r_start ...`` (few targets).
+    obs: np.ndarray,
+    s1: np.ndarray,
+    s2: np.ndarray,
+    n_le: np.ndarray,
+    n_chunks: int,
+) -> None:
+    """``_null_moments`` for few targets: the same sums, over the drawn targets' columns only.
 
-    Per draw, the distance columns of that draw's distinct random targets are gathered once
-    and transposed, so each random gene of every pathway costs one contiguous min over them.
+    Draws are split into ``n_chunks`` (one per thread); per draw, the distinct drawn targets'
+    columns are gathered (``_gather_columns``), and each pathway's drawn set takes its minimum
+    over those short rows. Each thread adds into its own moments, summed at the end (integers:
+    exact).
     """
-    n = dist.shape[0]
+    n = dist.shape[1]
+    n_pad = (n + 7) // 8 * 8
     n_draws, n_t = t_draws.shape
     n_d, n_p = t_off.size - 1, keys.size
-    out = np.empty((n_draws, n_p, n_d), dtype=np.int32)
+    width_max = (n_t + 7) // 8 * 8
+    n_chunks = max(1, min(n_chunks, n_draws))
+    m1 = np.zeros((n_chunks, n_p, n_d), dtype=np.int64)
+    m2 = np.zeros((n_chunks, n_p, n_d), dtype=np.int64)
+    m3 = np.zeros((n_chunks, n_p, n_d), dtype=np.int64)
     max_size, max_k = 1, 1
     for p in range(n_p):
         max_size = max(max_size, sizes[p])
     for g in range(grp_k.size):
         max_k = max(max_k, grp_k[g])
-    for ri in nb.prange(n_draws):
-        # distinct random targets of this draw and each target's column in ``sub``
+    for ch in nb.prange(n_chunks):
         col_of = np.full(n, -1, dtype=np.int64)
-        uniq = np.empty(n_t, dtype=np.int64)
+        cols = np.empty(n_t, dtype=np.int64)
         local = np.empty(n_t, dtype=np.int64)
-        m = 0
-        for j in range(n_t):
-            t = t_draws[ri, j]
-            if col_of[t] < 0:
-                col_of[t] = m
-                uniq[m] = t
-                m += 1
-            local[j] = col_of[t]
-        # sub[v, c] = d(v, target c): one contiguous row per gene for the min below
-        sub = np.empty((n, m), dtype=np.uint8)
-        for c in range(m):
-            src = dist[uniq[c]]
-            for v in range(n):
-                sub[v, c] = src[v]
+        # uint64 storage: the transpose writes whole words
+        buf = np.empty(n_pad * width_max // 8, dtype=np.uint64)
+        tile = np.zeros((8, n_pad), dtype=np.uint8)
         scratch = bin_nodes.copy()
         swaps = np.empty(max_k, dtype=np.int64)
         drawn = np.empty(max_size, dtype=np.int64)
-        acc = np.empty(m, dtype=np.uint8)
-        for p in range(n_p):
-            g0, g1 = grp_off[p], grp_off[p + 1]
-            draw_set(
-                bin_off, grp_bin[g0:g1], grp_k[g0:g1], keys[p], r_start + ri, scratch, swaps, drawn
-            )
-            acc[:] = 255
-            for i in range(sizes[p]):
-                row = sub[drawn[i]]
-                for c in range(m):
-                    if row[c] < acc[c]:
-                        acc[c] = row[c]
-            for d in range(n_d):
-                s = 0
-                for j in range(t_off[d], t_off[d + 1]):
-                    s += acc[local[j]]
-                out[ri, p, d] = s
-    return out
-
-
-@nb.njit(parallel=True, cache=True)
-def _accumulate(
-    sums: np.ndarray, obs: np.ndarray, s1: np.ndarray, s2: np.ndarray, n_le: np.ndarray
-) -> None:
-    """Add a batch of null sums to the running sum, sum of squares and count <= observed."""
-    n_draws, n_p, n_d = sums.shape
+        acc = np.empty(width_max, dtype=np.uint8)
+        a1, a2, a3 = m1[ch], m2[ch], m3[ch]
+        for ri in range(ch * n_draws // n_chunks, (ch + 1) * n_draws // n_chunks):
+            # the draw's distinct targets, and each target slot's column
+            m = 0
+            for j in range(n_t):
+                t = t_draws[ri, j]
+                if col_of[t] < 0:
+                    col_of[t] = m
+                    cols[m] = t
+                    m += 1
+                local[j] = col_of[t]
+            for c in range(m):
+                col_of[cols[c]] = -1
+            width = (m + 7) // 8 * 8
+            words = buf[: n_pad * width // 8]
+            _gather_columns(dist, cols, m, tile, words, width)
+            sub = words.view(np.uint8).reshape((n_pad, width))
+            near = acc[:m]
+            for p in range(n_p):
+                g0, g1 = grp_off[p], grp_off[p + 1]
+                draw_set(
+                    bin_off,
+                    grp_bin[g0:g1],
+                    grp_k[g0:g1],
+                    keys[p],
+                    r_start + ri,
+                    scratch,
+                    swaps,
+                    drawn,
+                )
+                near[:] = sub[drawn[0], :m]
+                for i in range(1, sizes[p]):
+                    row = sub[drawn[i]]
+                    for c in range(m):
+                        near[c] = min(near[c], row[c])
+                o, b1, b2, b3 = obs[p], a1[p], a2[p], a3[p]
+                for d in range(n_d):
+                    x = np.int64(0)
+                    for j in range(t_off[d], t_off[d + 1]):
+                        x += near[local[j]]
+                    b1[d] += x
+                    b2[d] += x * x
+                    b3[d] += np.int64(x <= o[d])
     for p in nb.prange(n_p):
-        for r in range(n_draws):
+        for ch in range(n_chunks):
             for d in range(n_d):
-                x = np.int64(sums[r, p, d])
-                s1[p, d] += x
-                s2[p, d] += x * x
-                if x <= obs[d, p]:
-                    n_le[p, d] += 1
+                s1[p, d] += m1[ch, p, d]
+                s2[p, d] += m2[ch, p, d]
+                n_le[p, d] += m3[ch, p, d]
