@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from bench_store_commands import server_cpu
 from neo4j import Driver, GraphDatabase
 
 from netmarker.io.network import read_network
@@ -71,17 +72,6 @@ VARIANTS = {
     "elementid_3props": _BY_ELEMENT_ID + _THREE,
     "elementid_once_3props": _BY_ELEMENT_ID_ONCE + _THREE,
 }
-
-
-def server_cpu() -> float:
-    """CPU seconds of the Neo4j server so far (NaN without ``$NEO4J_LOCAL_STATE``)."""
-    state = os.environ.get("NEO4J_LOCAL_STATE")
-    try:
-        pid = (Path(state) / "neo4j.pid").read_text().strip() if state else ""
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def batch_params(variant: str, rows: pd.DataFrame, element_ids: dict[str, str]) -> dict[str, Any]:

@@ -64,6 +64,17 @@ TARGETS = DEMO / "drug_targets_kong2020.tsv"
 COMMANDS = ["load-network", "load-pathways", "compute-all", "show", "write-back"]
 
 
+def server_cpu() -> float:
+    """CPU seconds of the Neo4j server so far (NaN without ``$NEO4J_LOCAL_STATE``)."""
+    state = os.environ.get("NEO4J_LOCAL_STATE")
+    try:
+        pid = (Path(state) / "neo4j.pid").read_text().strip() if state else ""
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Clock:
     """Wall time, CPU time of this process and its children, and of the Neo4j server (when
     ``$NEO4J_LOCAL_STATE/neo4j.pid`` names it) over a block: ``with Clock() as c: ...``."""
@@ -72,29 +83,19 @@ class Clock:
         self.wall = self.cpu = self.server_cpu = 0.0
 
     @staticmethod
-    def _server() -> float:
-        state = os.environ.get("NEO4J_LOCAL_STATE")
-        try:
-            pid = (Path(state) / "neo4j.pid").read_text().strip() if state else ""
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            return float("nan")
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    @staticmethod
     def _cpu() -> float:
         usage = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
         return sum(u.ru_utime + u.ru_stime for u in usage)
 
     def __enter__(self) -> Clock:
-        self._start = (time.perf_counter(), self._cpu(), self._server())
+        self._start = (time.perf_counter(), self._cpu(), server_cpu())
         return self
 
     def __exit__(self, *exc: object) -> None:
         wall, cpu, server = self._start
         self.wall = time.perf_counter() - wall
         self.cpu = self._cpu() - cpu
-        self.server_cpu = self._server() - server
+        self.server_cpu = server_cpu() - server
 
 
 class Recorder:
