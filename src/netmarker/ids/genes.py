@@ -98,22 +98,23 @@ class GeneMapper:
         order = g.assign(
             _coding=~coding, _num=pd.to_numeric(g["entrez_id"], errors="coerce")
         ).sort_values(["_coding", "_num"])
+        first = order.drop_duplicates("symbol")
         self._entrez_of: dict[str, str] = dict(
-            order.drop_duplicates("symbol")[["symbol", "entrez_id"]].itertuples(index=False)
+            zip(first["symbol"], first["entrez_id"], strict=True)
         )
-        self._upper: dict[str, str] = _unique_keys((s.upper(), s) for s in self._entrez_of)
+        # vectorised (pandas) rather than Python loops: this runs on every network load
+        current_symbols = pd.Series(list(self._entrez_of), dtype=object)
+        self._upper: dict[str, str] = _unique_key_map(current_symbols.str.upper(), current_symbols)
         self._alias: dict[str, str] = {}
         self._alias_upper: dict[str, str] = {}
         if aliases is not None and len(aliases):
             a = aliases.astype({"entrez_id": str, "alias_symbol": str})
             current = a["entrez_id"].map(self._symbol_of)
-            pairs = [
-                (alias, sym)
-                for alias, sym in zip(a["alias_symbol"], current, strict=True)
-                if isinstance(sym, str) and alias and alias not in self._entrez_of
-            ]
-            self._alias = _unique_keys(pairs)
-            self._alias_upper = _unique_keys((al.upper(), s) for al, s in pairs)
+            alias = a["alias_symbol"]
+            keep = current.notna() & alias.ne("") & ~alias.isin(current_symbols)
+            alias, current = alias[keep], current[keep]
+            self._alias = _unique_key_map(alias, current)
+            self._alias_upper = _unique_key_map(alias.str.upper(), current)
         for hgnc, ncbi in MITOCHONDRIAL.items():
             if ncbi in self._entrez_of and hgnc not in self._entrez_of:
                 self._alias[hgnc] = self._alias_upper[hgnc] = ncbi
@@ -182,17 +183,15 @@ class GeneMapper:
         return out, rb.report
 
 
-def _unique_keys(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """``{key: value}`` for keys with exactly one distinct value (ambiguous keys left out)."""
-    seen: dict[str, str] = {}
-    ambiguous: set[str] = set()
-    for k, v in pairs:
-        old = seen.setdefault(k, v)
-        if old != v:
-            ambiguous.add(k)
-    for k in ambiguous:
-        del seen[k]
-    return seen
+def _unique_key_map(keys: pd.Series, values: pd.Series) -> dict[str, str]:
+    """``{key: value}`` for the keys paired with exactly one distinct value (ambiguous keys
+    left out), in first-seen order."""
+    pairs = pd.DataFrame(
+        {"k": keys.to_numpy(object), "v": values.to_numpy(object)}
+    ).drop_duplicates()
+    # after dropping repeated pairs, a key left more than once has several distinct values
+    pairs = pairs[~pairs["k"].duplicated(keep=False)]
+    return dict(zip(pairs["k"], pairs["v"], strict=True))
 
 
 def strip_taxon(protein_id: str) -> str:
