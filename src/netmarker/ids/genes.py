@@ -88,7 +88,9 @@ class GeneMapper:
         ``aliases``: columns ``entrez_id``, ``alias_symbol``."""
         g = genes.astype({"entrez_id": str, "symbol": str})
         g = g[g["symbol"].str.len() > 0]
-        self._symbol_of: dict[str, str] = dict(zip(g["entrez_id"], g["symbol"], strict=True))
+        self._symbol_of: dict[str, str] = dict(
+            zip(g["entrez_id"].tolist(), g["symbol"].tolist(), strict=True)
+        )
         # a symbol shared by several Entrez ids (e.g. RNR1): prefer protein-coding, then lowest id
         coding = (
             g["gene_type"].eq("protein-coding")
@@ -100,21 +102,25 @@ class GeneMapper:
         ).sort_values(["_coding", "_num"])
         first = order.drop_duplicates("symbol")
         self._entrez_of: dict[str, str] = dict(
-            zip(first["symbol"], first["entrez_id"], strict=True)
+            zip(first["symbol"].tolist(), first["entrez_id"].tolist(), strict=True)
         )
-        # vectorised (pandas) rather than Python loops: this runs on every network load
-        current_symbols = pd.Series(list(self._entrez_of), dtype=object)
-        self._upper: dict[str, str] = _unique_key_map(current_symbols.str.upper(), current_symbols)
+        self._upper: dict[str, str] = _unique_keys((s.upper(), s) for s in self._entrez_of)
         self._alias: dict[str, str] = {}
         self._alias_upper: dict[str, str] = {}
         if aliases is not None and len(aliases):
             a = aliases.astype({"entrez_id": str, "alias_symbol": str})
-            current = a["entrez_id"].map(self._symbol_of)
-            alias = a["alias_symbol"]
-            keep = current.notna() & alias.ne("") & ~alias.isin(current_symbols)
-            alias, current = alias[keep], current[keep]
-            self._alias = _unique_key_map(alias, current)
-            self._alias_upper = _unique_key_map(alias.str.upper(), current)
+            # plain lists and dict.get: iterating pandas Series / Series.map costs more here
+            # than the whole loop, and this runs on every network load
+            symbol_of, current = self._symbol_of, self._entrez_of
+            pairs = [
+                (alias, sym)
+                for alias, entrez in zip(
+                    a["alias_symbol"].tolist(), a["entrez_id"].tolist(), strict=True
+                )
+                if alias and alias not in current and (sym := symbol_of.get(entrez)) is not None
+            ]
+            self._alias = _unique_keys(pairs)
+            self._alias_upper = _unique_keys((al.upper(), s) for al, s in pairs)
         for hgnc, ncbi in MITOCHONDRIAL.items():
             if ncbi in self._entrez_of and hgnc not in self._entrez_of:
                 self._alias[hgnc] = self._alias_upper[hgnc] = ncbi
@@ -183,15 +189,17 @@ class GeneMapper:
         return out, rb.report
 
 
-def _unique_key_map(keys: pd.Series, values: pd.Series) -> dict[str, str]:
-    """``{key: value}`` for the keys paired with exactly one distinct value (ambiguous keys
-    left out), in first-seen order."""
-    pairs = pd.DataFrame(
-        {"k": keys.to_numpy(object), "v": values.to_numpy(object)}
-    ).drop_duplicates()
-    # after dropping repeated pairs, a key left more than once has several distinct values
-    pairs = pairs[~pairs["k"].duplicated(keep=False)]
-    return dict(zip(pairs["k"], pairs["v"], strict=True))
+def _unique_keys(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``{key: value}`` for keys with exactly one distinct value (ambiguous keys left out)."""
+    seen: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for k, v in pairs:
+        old = seen.setdefault(k, v)
+        if old != v:
+            ambiguous.add(k)
+    for k in ambiguous:
+        del seen[k]
+    return seen
 
 
 def strip_taxon(protein_id: str) -> str:
