@@ -3,7 +3,9 @@
 Three cases, each run ``--runs`` times in a fresh interpreter (so the packaged gene mapper,
 cached per process, is built every time, as in a CLI load):
 
-- ``mapper``: ``default_gene_mapper()`` alone (the org.Hs.eg.db tables -> GeneMapper);
+- ``mapper``: ``default_gene_mapper()`` alone (the org.Hs.eg.db tables -> GeneMapper; since
+  the rescue tables are built on the first rescue, a symbol network pays for them inside
+  ``read_network``: compare "mapper included");
 - ``read_network <file>``: the mapper plus ``read_network`` on the 335k-edge STRING network
   (``/work/shared/data/string_derived``, or ``--network``) and on the demo network
   (``data/demo/string_v12_700_ntm.tsv.gz``);
@@ -13,8 +15,9 @@ cached per process, is built every time, as in a CLI load):
 The in-process cases time the call only (``perf_counter`` and ``process_time`` in the child),
 not the interpreter's start-up. ``--before REV`` runs the same cases on the source tree of a
 git revision (``git archive`` into a temporary directory, put first on ``PYTHONPATH``) with the
-same interpreter and libraries, so the columns differ only in netmarker's code. Prints medians
-(wall / CPU seconds) side by side, and the load average before and after.
+same interpreter and libraries, so the columns differ only in netmarker's code. The trees take
+turns run by run. Prints medians (wall / CPU seconds) side by side, and the load average
+before and after.
 
     python benchmarks/bench_read_network.py --runs 5 --before main
 
@@ -84,29 +87,38 @@ def cli_load(python: str, src: Path, path: Path, tmp: Path) -> tuple[float, floa
     return wall, cpu + after.children_system - before.children_system
 
 
-def measure(python: str, src: Path, runs: int, tmp: Path) -> dict[str, tuple[float, float]]:
-    """Case -> (median wall, median CPU) over ``runs`` runs (after one warm-up run each)."""
-    samples: dict[str, list[tuple[float, float]]] = {}
-    for name, path in (("335k", NETWORK), ("demo", DEMO)):
-        in_process(python, src, path)  # warm: page cache, __pycache__
-        for _ in range(runs):
-            got = in_process(python, src, path)
-            if name == "335k":
-                samples.setdefault("mapper (default_gene_mapper)", []).append(tuple(got["mapper"]))
-            samples.setdefault(f"read_network {name}, mapper included", []).append(
-                (got["mapper"][0] + got["read"][0], got["mapper"][1] + got["read"][1])
-            )
-            samples.setdefault(f"read_network {name}, mapper excluded", []).append(
-                tuple(got["read"])
-            )
-    cli_load(python, src, NETWORK, tmp)
+def measure(
+    python: str, trees: dict[str, Path], runs: int, tmp: Path
+) -> dict[str, dict[str, tuple[float, float]]]:
+    """Tree -> case -> (median wall, median CPU) over ``runs`` runs (after one warm-up run
+    each). The trees take turns run by run, so a change in the machine's load hits both."""
+    samples: dict[str, dict[str, list[tuple[float, float]]]] = {t: {} for t in trees}
+    for src in trees.values():  # warm: page cache, __pycache__
+        in_process(python, src, NETWORK)
+        in_process(python, src, DEMO)
+        cli_load(python, src, NETWORK, tmp)
     for _ in range(runs):
-        samples.setdefault("CLI load network 335k (embedded)", []).append(
-            cli_load(python, src, NETWORK, tmp)
-        )
+        for label, src in trees.items():
+            got = samples[label]
+            for name, path in (("335k", NETWORK), ("demo", DEMO)):
+                run = in_process(python, src, path)
+                if name == "335k":
+                    got.setdefault("mapper (default_gene_mapper)", []).append(tuple(run["mapper"]))
+                got.setdefault(f"read_network {name}, mapper included", []).append(
+                    (run["mapper"][0] + run["read"][0], run["mapper"][1] + run["read"][1])
+                )
+                got.setdefault(f"read_network {name}, mapper excluded", []).append(
+                    tuple(run["read"])
+                )
+            got.setdefault("CLI load network 335k (embedded)", []).append(
+                cli_load(python, src, NETWORK, tmp)
+            )
     return {
-        k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
-        for k, v in samples.items()
+        label: {
+            k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
+            for k, v in got.items()
+        }
+        for label, got in samples.items()
     }
 
 
@@ -132,9 +144,7 @@ def main() -> None:
         if opts.before:
             (tmp / "before").mkdir()
             trees = {opts.before: export(opts.before, tmp / "before"), **trees}
-        results = {
-            label: measure(sys.executable, src, opts.runs, tmp) for label, src in trees.items()
-        }
+        results = measure(sys.executable, trees, opts.runs, tmp)
     print(f"load average after: {os.getloadavg()}")
     labels = list(results)
     print(f"median of {opts.runs} runs, wall / CPU seconds")
