@@ -106,7 +106,9 @@ class Recorder:
         self.times: dict[tuple[str, str], list[float]] = {}
 
     def add(self, command: str, store: str, clock: Clock, note: str = "") -> None:
-        self.times.setdefault((command, store), []).append(clock.wall)
+        """Record a run; a run noted ``warm-up`` is printed and kept, not in the median."""
+        if note != "warm-up":
+            self.times.setdefault((command, store), []).append(clock.wall)
         record = {
             "command": command,
             "store": store,
@@ -216,6 +218,13 @@ def main() -> None:
     parser.add_argument(
         "--write-runs", type=int, default=1, help="replacing write-backs (median; ~5 min each)"
     )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=1,
+        help="untimed runs of each command first (printed, not in the median): the first "
+        "after a server start pays the JVM's compiling, which a long-running server paid once",
+    )
     parser.add_argument("--out", type=Path, help="append every timed run here (JSON lines)")
     parser.add_argument("--steps", action="store_true", help="print the write-back's steps")
     args = parser.parse_args()
@@ -233,9 +242,10 @@ def main() -> None:
             ("load-pathways", ("load", "pathways", str(PATHWAYS), "--source", "reactome")),
         ):
             if command in only:
-                for _ in range(args.runs):
+                for run in range(args.warmup + args.runs):
+                    note = "warm-up" if run < args.warmup else ""
                     for kind in kinds:
-                        rec.add(command, kind, netmarker(stores.fresh(kind), *args_of))
+                        rec.add(command, kind, netmarker(stores.fresh(kind), *args_of), note)
         if "compute-all" in only or "show" in only:
             specs = {kind: demo_store(stores, kind) for kind in kinds}
             for kind in kinds:  # warms the distance cache (and the Neo4j plan cache)
@@ -245,9 +255,10 @@ def main() -> None:
                 ("show", ("modules", "show", "--drug", "FLUOROURACIL")),
             ):
                 if command in only:
-                    for _ in range(args.runs):
+                    for run in range(args.warmup + args.runs):
+                        note = "warm-up" if run < args.warmup else ""
                         for kind in kinds:
-                            rec.add(command, kind, netmarker(specs[kind], *args_of))
+                            rec.add(command, kind, netmarker(specs[kind], *args_of), note)
         if "write-back" in only:
             tables = [
                 grid(args.write_drugs, 674, f"prox-run{i}", seed=i)

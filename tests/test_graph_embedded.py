@@ -87,6 +87,14 @@ def test_targets_and_pathways(store: EmbeddedStore) -> None:
     )
     assert store.targets("X")["gene"].tolist() == ["A", "B"]
     assert store.drugs().set_index("drug").loc["X", "synonyms"] == "X1|X2|XX"
+    assert [store.drug_named(n) for n in ("X", "X2", "XX", "Y", "X1|X2", "")] == [
+        "X",
+        "X",
+        "X",
+        "Y",
+        None,
+        None,
+    ]
     assert len(store.targets()) == 3
     p = pd.DataFrame({"pathway": ["P1", "P2"], "source": "r", "url": ""})
     m = pd.DataFrame({"pathway": ["P1", "P1", "P2"], "gene": ["A", "C", "B"]})

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from neo4j import GraphDatabase
 
 from neo4j_fixtures import LAUNCHER, Neo4jServer, start_own, unavailable
 from netmarker.errors import StoreError
@@ -25,7 +26,9 @@ pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Neo4jServer, dict]]:
     server, env, output = start_own(
-        tmp_path_factory.mktemp("neo4j-own"), NEO4J_LOCAL_TX_MEMORY_MAX="4m"
+        tmp_path_factory.mktemp("neo4j-own"),
+        NEO4J_LOCAL_TX_MEMORY_MAX="4m",
+        NEO4J_LOCAL_SETTINGS="dbms.cypher.min_replan_interval=7s",
     )
     if server is None:
         unavailable(f"scripts/neo4j-local could not start it: {output[-400:]}")
@@ -77,6 +80,25 @@ def test_targets_bigger_than_a_transaction_say_what_to_do(
         store.load_targets(targets, drugs, Dataset("targets", "s", "/x/t.tsv", "c1"))
     assert store.targets().empty
     store.close()
+
+
+def test_any_neo4j_setting_can_be_given(own_server: tuple[Neo4jServer, dict]) -> None:
+    server, _ = own_server
+    with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
+        records = driver.execute_query(
+            "CALL dbms.listConfig($name) YIELD name, value RETURN value",
+            name="dbms.cypher.min_replan_interval",
+        ).records
+    assert [r["value"] for r in records] == ["7s"]
+
+
+def test_an_unknown_setting_stops_the_start_with_its_name(tmp_path: Path) -> None:
+    server, env, output = start_own(tmp_path, NEO4J_LOCAL_SETTINGS="no.such.setting=1")
+    if server is not None:
+        subprocess.run([str(LAUNCHER), "stop"], env=env, capture_output=True, check=False)
+    assert server is None
+    assert "NEO4J_LOCAL_SETTINGS: Unrecognized setting" in output
+    assert "no.such.setting" in output
 
 
 def test_restart_on_the_same_state_keeps_the_data(own_server: tuple[Neo4jServer, dict]) -> None:

@@ -105,6 +105,9 @@ def _assert_same_tables(a: GraphStore, b: GraphStore) -> None:
     pd.testing.assert_frame_equal(a.members(), b.members())
     for drug in [*a.drugs()["drug"], "NOPE"]:
         pd.testing.assert_frame_equal(a.targets(drug), b.targets(drug))
+    names = {n for v in a.drugs()["synonyms"] for n in v.split("|")} | {"NOPE", ""}
+    for name in sorted(names | set(a.drugs()["drug"])):
+        assert a.drug_named(name) == b.drug_named(name), name
     for source in [*a.pathways()["source"].unique(), "nope"]:
         pd.testing.assert_frame_equal(a.members(source), b.members(source))
     pd.testing.assert_frame_equal(a.datasets(), b.datasets())

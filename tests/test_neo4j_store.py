@@ -34,6 +34,17 @@ def _ds(kind: str, name: str, checksum: str = "c1") -> Dataset:
 
 
 # -- without a server ------------------------------------------------------------------------
+def test_interaction_batches_send_each_batch_genes_once_as_columns() -> None:
+    from netmarker.graph.neo4j import _interaction_batches
+
+    edges = _edges([("A", "B", 1.0), ("A", "C", float("nan")), ("B", "C", 2.0)])
+    assert list(_interaction_batches(edges, 2)) == [
+        {"genes": ["A", "B", "C"], "a": [0, 0], "b": [1, 2], "score": [1.0, None]},
+        {"genes": ["B", "C"], "a": [0], "b": [1], "score": [2.0]},
+    ]
+    assert list(_interaction_batches(edges.iloc[:0], 2)) == []
+
+
 def test_every_cypher_name_used_exists() -> None:
     source = Path(__file__).resolve().parents[1] / "src" / "netmarker" / "graph" / "neo4j.py"
     text = source.read_text()
@@ -207,18 +218,17 @@ def test_interrupted_load_leaves_nothing_and_a_rerun_completes_it(
     store.load_network("ppi", first, GENES, _ds("network", "ppi"))
     edges = _edges([("A", "B", 5.0), ("A", "C", 2.0), ("B", "C", 3.0), ("C", "D", 4.0)])
     genes = pd.DataFrame({"symbol": list("ABCD"), "entrez": ""})
-    real = neo4j_module._batches
-    sent: list[list] = []
+    real = neo4j_module._interaction_batches
+    sent: list[dict] = []
 
-    def dies_after_one_edge_batch(rows: list, size: int):  # type: ignore[no-untyped-def]
+    def dies_after_one_edge_batch(rows: pd.DataFrame, size: int):  # type: ignore[no-untyped-def]
         for batch in real(rows, size):
-            if sent and len(batch[0]) == 3:  # an interactions batch after the first one
+            if sent:  # an interactions batch after the first one
                 raise ConnectionResetError("connection lost mid-load")
-            if len(batch[0]) == 3:
-                sent.append(batch)
+            sent.append(batch)
             yield batch
 
-    monkeypatch.setattr(neo4j_module, "_batches", dies_after_one_edge_batch)
+    monkeypatch.setattr(neo4j_module, "_interaction_batches", dies_after_one_edge_batch)
     with pytest.raises(ConnectionResetError):
         store.load_network("ppi", edges, genes, _ds("network", "ppi", "c2"))
     monkeypatch.undo()

@@ -82,13 +82,10 @@ def resolve_network(store: GraphStore, network: str | None) -> str:
 def resolve_drug(store: GraphStore, name: str) -> str:
     """The store's name for ``name`` (normalised, or via synonyms); unknown -> close matches."""
     wanted = normalize_drug_name(name)
-    drugs = store.drugs()
-    names = drugs["drug"].tolist()
-    if wanted in names:
-        return wanted
-    for drug, synonyms in zip(drugs["drug"], drugs["synonyms"], strict=True):
-        if wanted in synonyms.split("|"):
-            return str(drug)
+    found = store.drug_named(wanted)
+    if found is not None:
+        return found
+    names = store.drugs()["drug"].tolist()
     close = difflib.get_close_matches(wanted, names, n=5, cutoff=0.6)
     hint = f"; close matches: {', '.join(close)}" if close else ""
     raise NotFoundError(f"unknown drug {name!r} ({len(names)} drugs in the store){hint}")

@@ -536,6 +536,15 @@ class EmbeddedStore:
     def drugs(self) -> pd.DataFrame:
         return self._table("drugs").copy()
 
+    def drug_named(self, name: str) -> str | None:
+        drugs = self._table("drugs")
+        if (drugs["drug"] == name).any():
+            return name
+        if not name:  # "" would match every drug without synonyms ("".split("|") == [""])
+            return None
+        listed = drugs.loc[[name in s.split("|") for s in drugs["synonyms"]], "drug"]
+        return None if listed.empty else str(listed.iloc[0])
+
     def targets(self, drug: str | None = None) -> pd.DataFrame:
         return _select(self._table("targets"), drug=drug)
 

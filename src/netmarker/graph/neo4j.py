@@ -49,6 +49,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 from neo4j import (
     READ_ACCESS,
@@ -185,6 +186,28 @@ def _timed(step: str) -> Iterator[None]:
     t0 = time.perf_counter()
     yield
     log.debug("%s: %.3f s", step, time.perf_counter() - t0)
+
+
+def _interaction_batches(edges: pd.DataFrame, size: int) -> Iterator[dict[str, Any]]:
+    """EDGE_COLUMNS rows as ``create_interactions`` parameters, ``size`` rows at a time, as
+    columns: ``genes`` (each of the batch's genes once), ``a`` / ``b`` (indexes into them)
+    and ``score``. Coded with numpy, once for all batches: building the batches row by row
+    in Python cost about as much client CPU as packing them."""
+    n = len(edges)
+    both = pd.concat([edges["gene_a"], edges["gene_b"]], ignore_index=True)
+    codes, genes = pd.factorize(both)
+    scores = _column(edges["score"])
+    for start in range(0, n, size):
+        stop = min(start + size, n)
+        used, local = np.unique(
+            np.concatenate([codes[start:stop], codes[n + start : n + stop]]), return_inverse=True
+        )
+        yield {
+            "genes": genes[used].tolist(),
+            "a": local[: stop - start].tolist(),
+            "b": local[stop - start :].tolist(),
+            "score": scores[start:stop],
+        }
 
 
 def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
@@ -507,8 +530,8 @@ class Neo4jStore:
                 self._write_each_batch("load/stage_genes", [row[:1] for row in gene_rows], {})
             with _timed(f"create {len(unique):,} interactions"):
                 self._each(
-                    lambda rows: self._create_interactions(rows, network, version),
-                    _batches(_rows(unique), self.batch_size),
+                    lambda batch: self._create_interactions(batch, network, version),
+                    _interaction_batches(unique, self.batch_size),
                 )
             with _timed("publish (Entrez ids, version switch)"):
                 for rows in _batches(gene_rows, self.batch_size):
@@ -519,22 +542,12 @@ class Neo4jStore:
                 self._auto_commit("load/drop_stale_interactions", **batch)
         return len(unique)
 
-    def _create_interactions(self, rows: list[list[Any]], network: str, version: int) -> None:
-        """CREATE one batch of ``[gene_a, gene_b, score]`` rows of a staged network version,
-        sent as columns with each gene looked up once, in a transaction of its own."""
-        a, b, score = zip(*rows, strict=True)
-        codes, genes = pd.factorize(pd.Series(a + b), sort=False)
-        n = len(rows)
-        params = {
-            "network": network,
-            "version": version,
-            "genes": genes.tolist(),
-            "a": codes[:n].tolist(),
-            "b": codes[n:].tolist(),
-            "score": list(score),
-        }
+    def _create_interactions(self, batch: dict[str, Any], network: str, version: int) -> None:
+        """CREATE one batch of a staged network version (see :func:`_interaction_batches`)
+        in a transaction of its own."""
+        n = len(batch["a"])
         summary = self._commit(
-            [("load/create_interactions", params)],
+            [("load/create_interactions", {**batch, "network": network, "version": version})],
             f"{n:,} rows per transaction; lower --neo4j-batch-size",
         )
         if summary.counters.relationships_created != n:
@@ -669,6 +682,10 @@ class Neo4jStore:
     def drugs(self) -> pd.DataFrame:
         rows = [[name, "|".join(sorted(syn))] for name, syn in self._table("drugs")]
         return _frame(rows, DRUG_COLUMNS, ["drug"])
+
+    def drug_named(self, name: str) -> str | None:
+        found = self._read("read/drug_named", drug=name)
+        return None if not found else str(found[0][0])
 
     def targets(self, drug: str | None = None) -> pd.DataFrame:
         rows = self._table("targets", drug=drug)

@@ -159,6 +159,11 @@ class GraphStore(Protocol):
         """DRUG_COLUMNS, sorted by drug."""
         ...
 
+    def drug_named(self, name: str) -> str | None:
+        """The drug called ``name``, else the first drug (by name) with synonym ``name``; None
+        if there is none. Reads one drug, not the whole table."""
+        ...
+
     def targets(self, drug: str | None = None) -> pd.DataFrame:
         """TARGET_COLUMNS (all drugs, or one), sorted by (drug, gene, source)."""
         ...

@@ -9,12 +9,14 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.neo4j.configuration.Config;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.QueryExecutionException;
+import org.neo4j.graphdb.config.Setting;
 import org.neo4j.io.ByteUnit;
 
 /**
@@ -33,9 +35,28 @@ import org.neo4j.io.ByteUnit;
  *   --tx-memory-max S  memory limit of one transaction, e.g. 4m;     [NEO4J_LOCAL_TX_MEMORY_MAX]
  *                   default: none (only Neo4j's pool of 70% of the heap)
  * </pre>
+ *
+ * <p>Any other Neo4j setting comes from {@code NEO4J_LOCAL_SETTINGS}: "name=value" pairs
+ * separated by whitespace, as in neo4j.conf; an unknown name stops the start.
  */
 public final class Main {
   private Main() {}
+
+  /** "name=value" pairs separated by whitespace: any Neo4j setting, as in neo4j.conf. */
+  static Map<String, String> settings(String text) {
+    Map<String, String> raw = new java.util.LinkedHashMap<>();
+    for (String pair : text.trim().split("\\s+")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        fail("NEO4J_LOCAL_SETTINGS: expected name=value, got '" + pair + "'");
+      }
+      raw.put(pair.substring(0, eq), pair.substring(eq + 1));
+    }
+    return raw;
+  }
 
   public static void main(String[] args) throws Exception {
     Map<String, String> env = System.getenv();
@@ -59,17 +80,29 @@ public final class Main {
       builder.setConfig(
           GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.parse(txMemoryMax));
     }
-    DatabaseManagementService dbms =
-        builder
-            .setConfig(GraphDatabaseSettings.auth_enabled, true)
-            .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(pagecache))
-            // Tests and benchmarks clear the graph with large deletes; keep them unbounded.
-            .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ZERO)
-            .setConfig(BoltConnector.enabled, true)
-            .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
-            .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
-            .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
-            .build();
+    builder
+        .setConfig(GraphDatabaseSettings.auth_enabled, true)
+        .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(pagecache))
+        // Tests and benchmarks clear the graph with large deletes; keep them unbounded.
+        .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ZERO)
+        .setConfig(BoltConnector.enabled, true)
+        .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+        .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
+        .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED);
+    // last, so that they win over the defaults above
+    Map<String, String> raw = settings(env.getOrDefault("NEO4J_LOCAL_SETTINGS", ""));
+    Config parsed;
+    try {
+      parsed = Config.newBuilder().setRaw(raw).build();
+    } catch (IllegalArgumentException e) {
+      fail("NEO4J_LOCAL_SETTINGS: " + e.getMessage());
+      return;
+    }
+    for (String name : raw.keySet()) {
+      Setting<Object> setting = parsed.getDeclaredSettings().get(name);
+      builder.setConfig(setting, parsed.get(setting));
+    }
+    DatabaseManagementService dbms = builder.build();
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
