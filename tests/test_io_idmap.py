@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gzip
+from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from netmarker.errors import InputError
-from netmarker.ids.genes import GeneMapper, MappingReport, strip_taxon
+from netmarker.ids.genes import MITOCHONDRIAL, GeneMapper, MappingReport, strip_taxon
 from netmarker.io.genemaps import default_gene_mapper, read_gene_mapper, read_string_id_map
 
 GENES = [
@@ -199,3 +202,83 @@ def test_real_netbio_node_table(shared_data: Path) -> None:
     assert len(sm) == 16961 - 4 - 133  # 4 ids listed twice, 133 without a symbol
     got, _ = sm.to_symbols(["9606.ENSP00000000233"], default_gene_mapper())
     assert got == {"9606.ENSP00000000233": "ARF5"}
+
+
+def _reference_tables(genes: pd.DataFrame, aliases: pd.DataFrame) -> list[dict[str, str]]:
+    """GeneMapper's five tables as its constructor built them with Series.map, itertuples and
+    Series iteration before it used plain lists (kept here to pin that nothing changed)."""
+
+    def unique_keys(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+        seen: dict[str, str] = {}
+        ambiguous: set[str] = set()
+        for k, v in pairs:
+            if seen.setdefault(k, v) != v:
+                ambiguous.add(k)
+        return {k: v for k, v in seen.items() if k not in ambiguous}
+
+    g = genes.astype({"entrez_id": str, "symbol": str})
+    g = g[g["symbol"].str.len() > 0]
+    symbol_of = dict(zip(g["entrez_id"], g["symbol"], strict=True))
+    coding = (
+        g["gene_type"].eq("protein-coding") if "gene_type" in g else pd.Series(True, index=g.index)
+    )
+    order = g.assign(
+        _coding=~coding, _num=pd.to_numeric(g["entrez_id"], errors="coerce")
+    ).sort_values(["_coding", "_num"])
+    entrez_of = dict(
+        order.drop_duplicates("symbol")[["symbol", "entrez_id"]].itertuples(index=False)
+    )
+    a = aliases.astype({"entrez_id": str, "alias_symbol": str})
+    current = a["entrez_id"].map(symbol_of)
+    pairs = [
+        (alias, sym)
+        for alias, sym in zip(a["alias_symbol"], current, strict=True)
+        if isinstance(sym, str) and alias and alias not in entrez_of
+    ]
+    alias_of, alias_upper = unique_keys(pairs), unique_keys((al.upper(), s) for al, s in pairs)
+    for hgnc, ncbi in MITOCHONDRIAL.items():
+        if ncbi in entrez_of and hgnc not in entrez_of:
+            alias_of[hgnc] = alias_upper[hgnc] = ncbi
+    upper = unique_keys((s.upper(), s) for s in entrez_of)
+    return [symbol_of, entrez_of, upper, alias_of, alias_upper]
+
+
+def _tables(m: GeneMapper) -> list[list[tuple[str, str]]]:
+    return [
+        list(d.items()) for d in (m._symbol_of, m._entrez_of, m._upper, m._alias, m._alias_upper)
+    ]
+
+
+def test_mapper_tables_match_the_series_based_construction() -> None:
+    """Shared symbols, ambiguous and repeated aliases, case clashes, empty aliases, aliases of
+    unknown ids or equal to a current symbol: same tables, in the same order."""
+    genes = [
+        ("1", "ABC"), ("2", "Abc"), ("3", "XYZ"), ("4", "RNR1"), ("5", "RNR1"), ("6", ""),
+        ("10", "Q1"), ("11", "q2"), ("12", "ND1"),
+    ]  # fmt: skip
+    aliases = [
+        ("1", "OLD"), ("1", "OLD"), ("3", "OLD2"), ("10", "OLD2"), ("3", "old"), ("10", "Old"),
+        ("11", "X1"), ("99", "X9"), ("3", ""), ("1", "XYZ"), ("6", "GONE"), ("4", "r1"),
+        ("11", "R1"),
+    ]  # fmt: skip
+    m = GeneMapper.from_records(genes, aliases)
+    g = pd.DataFrame(genes, columns=["entrez_id", "symbol"], dtype=str)
+    a = pd.DataFrame(aliases, columns=["entrez_id", "alias_symbol"], dtype=str)
+    assert _tables(m) == [list(d.items()) for d in _reference_tables(g, a)]
+    assert m.rescue("old") == "XYZ" and m.rescue("OLD") == "ABC"  # exact alias beats upper
+    assert m.rescue("OLD2") is None and m.rescue("old2") is None  # ambiguous
+    assert m.rescue("r1") == "RNR1" and m.rescue("R1") == "q2"
+    assert m.rescue("MT-ND1") == "ND1" and "R1" not in m._alias_upper  # r1 / R1: two genes
+
+
+def test_packaged_mapper_tables_match_the_series_based_construction() -> None:
+    base = resources.files("netmarker.resources")
+    with (
+        resources.as_file(base / "entrez_symbol.tsv.gz") as sym,
+        resources.as_file(base / "entrez_alias.tsv.gz") as ali,
+    ):
+        genes = pd.read_csv(sym, sep="\t", dtype=str, keep_default_na=False, quoting=3)
+        aliases = pd.read_csv(ali, sep="\t", dtype=str, keep_default_na=False, quoting=3)
+    assert _tables(default_gene_mapper()) == [
+        list(d.items()) for d in _reference_tables(genes, aliases)
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import random
 from pathlib import Path
 
 import pandas as pd
@@ -365,3 +366,56 @@ def test_real_ccsb_hi_ii_14(shared_data: Path) -> None:
     r = net.report
     assert r.rows_read == 13_944  # 13,945 lines with the header
     assert (r.self_loops, r.edges) == (516, 13_381)
+
+
+def _reference_check_lines(path: Path, lines_before: int, sep: str, n_fields: int) -> None:
+    """The line checks as they were, all in pandas (a regex count per line, ``duplicated``
+    over every line): kept here to pin that the faster checks raise the same errors."""
+    text = path.read_text(encoding="utf-8-sig")
+    lines = pd.Series(text.splitlines()[lines_before:])
+    lines = lines[lines != ""]
+    if sep != ",":
+        fields = lines.str.count(sep) + 1
+        if (fields > n_fields).any():
+            row = int((fields > n_fields).idxmax())
+            raise InputError(
+                path, f"row has {fields[row]} fields, expected {n_fields}", row + lines_before + 1
+            )
+    dup = lines.duplicated()
+    if dup.any():
+        second = int(dup.idxmax())
+        first = int((lines == lines[second]).idxmax())
+        raise InputError(
+            path,
+            f"duplicate line (same as line {first + lines_before + 1})",
+            second + lines_before + 1,
+        )
+
+
+@pytest.mark.parametrize("sep", ["\t", " ", ";", ","])
+def test_line_checks_match_the_pandas_reference(tmp_path: Path, sep: str) -> None:
+    """Generated files with too many fields, repeated lines, blank lines, CRLF / lone CR /
+    form-feed line ends and CSV quotes: the same error (text and line) or none, as before."""
+    from netmarker.io.network import _check_lines
+
+    rng = random.Random(14)
+    pieces = ["TP53", "MDM2", "EGFR", '"a,b"', "x y", ""]
+    for case in range(300):
+        rows = []
+        for _ in range(rng.randint(1, 8)):
+            n = rng.choice([2, 3, 3, 3, 3, 3, 3, 3, 4])
+            rows.append(sep.join(rng.choice(pieces) for _ in range(n)))
+        ends = rng.choice(["\n", "\n", "\r\n", "\r", "\x0c\n"])
+        header = sep.join(["gene1", "gene2", "score"])
+        before = rng.choice([1, 2])
+        text = ("# c\n" if before == 2 else "") + header + ends + ends.join(rows) + ends
+        path = tmp_path / f"c{case}.txt"
+        path.write_text(text, encoding="utf-8", newline="")
+        try:
+            _reference_check_lines(path, before, sep, 3)
+        except InputError as exc:
+            with pytest.raises(InputError) as got:
+                _check_lines(path, before, sep, 3)
+            assert str(got.value) == str(exc), text
+        else:
+            _check_lines(path, before, sep, 3)

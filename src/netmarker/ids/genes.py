@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -88,7 +89,9 @@ class GeneMapper:
         ``aliases``: columns ``entrez_id``, ``alias_symbol``."""
         g = genes.astype({"entrez_id": str, "symbol": str})
         g = g[g["symbol"].str.len() > 0]
-        self._symbol_of: dict[str, str] = dict(zip(g["entrez_id"], g["symbol"], strict=True))
+        self._symbol_of: dict[str, str] = dict(
+            zip(g["entrez_id"].tolist(), g["symbol"].tolist(), strict=True)
+        )
         # a symbol shared by several Entrez ids (e.g. RNR1): prefer protein-coding, then lowest id
         coding = (
             g["gene_type"].eq("protein-coding")
@@ -98,25 +101,54 @@ class GeneMapper:
         order = g.assign(
             _coding=~coding, _num=pd.to_numeric(g["entrez_id"], errors="coerce")
         ).sort_values(["_coding", "_num"])
+        first = order.drop_duplicates("symbol")
         self._entrez_of: dict[str, str] = dict(
-            order.drop_duplicates("symbol")[["symbol", "entrez_id"]].itertuples(index=False)
+            zip(first["symbol"].tolist(), first["entrez_id"].tolist(), strict=True)
         )
-        self._upper: dict[str, str] = _unique_keys((s.upper(), s) for s in self._entrez_of)
-        self._alias: dict[str, str] = {}
-        self._alias_upper: dict[str, str] = {}
-        if aliases is not None and len(aliases):
-            a = aliases.astype({"entrez_id": str, "alias_symbol": str})
-            current = a["entrez_id"].map(self._symbol_of)
+        # the rescue tables are built on the first rescue: a network of current symbols or
+        # Entrez ids never needs them, and they are half the cost of building a mapper (a copy,
+        # so a caller changing its frame later changes nothing)
+        self._aliases = (
+            None if aliases is None else aliases.astype({"entrez_id": str, "alias_symbol": str})
+        )
+
+    @cached_property
+    def _upper(self) -> dict[str, str]:
+        """Upper-cased current symbol -> current symbol (case clashes left out)."""
+        return _unique_keys((s.upper(), s) for s in self._entrez_of)
+
+    @cached_property
+    def _alias_tables(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Unambiguous alias -> current symbol, exact and upper-cased."""
+        alias_of: dict[str, str] = {}
+        alias_upper: dict[str, str] = {}
+        a = self._aliases
+        if a is not None and len(a):
+            # plain lists and dict.get: iterating pandas Series / Series.map costs more here
+            # than the whole loop
+            symbol_of, current = self._symbol_of, self._entrez_of
             pairs = [
                 (alias, sym)
-                for alias, sym in zip(a["alias_symbol"], current, strict=True)
-                if isinstance(sym, str) and alias and alias not in self._entrez_of
+                for alias, entrez in zip(
+                    a["alias_symbol"].tolist(), a["entrez_id"].tolist(), strict=True
+                )
+                if alias and alias not in current and (sym := symbol_of.get(entrez)) is not None
             ]
-            self._alias = _unique_keys(pairs)
-            self._alias_upper = _unique_keys((al.upper(), s) for al, s in pairs)
+            alias_of = _unique_keys(pairs)
+            alias_upper = _unique_keys((al.upper(), s) for al, s in pairs)
         for hgnc, ncbi in MITOCHONDRIAL.items():
             if ncbi in self._entrez_of and hgnc not in self._entrez_of:
-                self._alias[hgnc] = self._alias_upper[hgnc] = ncbi
+                alias_of[hgnc] = alias_upper[hgnc] = ncbi
+        self._aliases = None  # built: the table is not needed any more
+        return alias_of, alias_upper
+
+    @property
+    def _alias(self) -> dict[str, str]:
+        return self._alias_tables[0]
+
+    @property
+    def _alias_upper(self) -> dict[str, str]:
+        return self._alias_tables[1]
 
     # -- construction ------------------------------------------------------------------------
     @classmethod

@@ -14,6 +14,7 @@ import csv
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -418,10 +419,24 @@ def _check_lines(path: Path, lines_before: int, sep: str, n_fields: int) -> None
     or a repeated pair with another score is merged instead)."""
     with open_text(path) as fh:
         text = fh.read()
-    lines = pd.Series(text.splitlines()[lines_before:])
+    all_lines = text.splitlines()[lines_before:]
+    # fast checks in plain Python (no per-line regex): the common case is a clean file; only
+    # a file with a problem goes on to _locate_line_problem, which finds the first one
+    lines = [line for line in all_lines if line]
+    too_many = sep != "," and max(map(str.count, lines, repeat(sep)), default=0) + 1 > n_fields
+    if too_many or len(set(lines)) < len(lines):
+        _locate_line_problem(path, all_lines, lines_before, sep, n_fields)
+
+
+def _locate_line_problem(
+    path: Path, all_lines: list[str], lines_before: int, sep: str, n_fields: int
+) -> None:
+    """Raise for the first too-long line (CSV aside: fields may be quoted and hold commas),
+    else the first repeated line; ``all_lines`` are the lines after the ``lines_before``."""
+    lines = pd.Series(all_lines)
     lines = lines[lines != ""]
-    if sep != ",":  # CSV fields may be quoted and hold commas
-        fields = lines.str.count(sep) + 1
+    if sep != ",":
+        fields = lines.map(lambda line: line.count(sep)) + 1
         if (fields > n_fields).any():
             row = int((fields > n_fields).idxmax())
             raise InputError(
