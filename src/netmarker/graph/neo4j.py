@@ -493,7 +493,9 @@ class Neo4jStore:
     ) -> tuple[str, list[Any], dict[str, Any]]:
         """The load step that merges every gene a load mentions (a known Entrez id is kept)."""
         frames = [typed_frame(genes, GENE_COLUMNS)]
-        frames += [pd.DataFrame({"symbol": s.astype(str), "entrez": ""}) for s in symbols]
+        # each symbol once before sorting: a network's edge columns name every gene many times
+        named = [pd.unique(s.astype(str)) for s in symbols]
+        frames += [pd.DataFrame({"symbol": each, "entrez": ""}) for each in named]
         allg = pd.concat(frames, ignore_index=True).sort_values(
             ["symbol", "entrez"], ascending=[True, False]
         )
