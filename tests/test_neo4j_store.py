@@ -19,7 +19,13 @@ from neo4j import GraphDatabase
 from neo4j_fixtures import Neo4jServer, free_port
 from netmarker.errors import NotFoundError, StoreError
 from netmarker.graph import open_store
-from netmarker.graph.neo4j import Neo4jStore, cypher, cypher_dir, schema_statements
+from netmarker.graph.neo4j import (
+    Neo4jStore,
+    _interaction_batches,
+    cypher,
+    cypher_dir,
+    schema_statements,
+)
 from netmarker.graph.store import Dataset, GraphStore
 
 GENES = pd.DataFrame({"symbol": ["A", "B", "C"], "entrez": ["1", "2", ""]})
@@ -35,8 +41,6 @@ def _ds(kind: str, name: str, checksum: str = "c1") -> Dataset:
 
 # -- without a server ------------------------------------------------------------------------
 def test_interaction_batches_send_each_batch_genes_once_as_columns() -> None:
-    from netmarker.graph.neo4j import _interaction_batches
-
     edges = _edges([("A", "B", 1.0), ("A", "C", float("nan")), ("B", "C", 2.0)])
     assert list(_interaction_batches(edges, 2)) == [
         {"genes": ["A", "B", "C"], "a": [0, 0], "b": [1, 2], "score": [1.0, None]},
